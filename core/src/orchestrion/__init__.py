@@ -1,0 +1,69 @@
+"""Orchestrion: orchestrate data-processing and agent workflows through plugins.
+
+The public API is exactly what this module re-exports (``__all__``); modules
+whose names start with ``_`` are private.
+"""
+
+from __future__ import annotations
+
+from . import exceptions as exceptions
+from . import hookspecs as hookspecs
+from ._config import Config as Config
+from ._config import PluginsConfig as PluginsConfig
+from ._config import load_config as load_config
+from ._event import Event as Event
+from ._markers import hookimpl as hookimpl
+from ._markers import hookspec as hookspec
+from ._orchestrator import Orchestrator as Orchestrator
+from ._plugins._selection import PluginSelection as PluginSelection
+from ._plugins._selection import resolve_selection as resolve_selection
+from ._profile import DataProfile as DataProfile
+from ._profile import profile_of as profile_of
+from ._registrations import ComponentType as ComponentType
+from ._registrations import Condition as Condition
+from ._registrations import ConditionRef as ConditionRef
+from ._registrations import EventHandler as EventHandler
+from ._registrations import ExecutorType as ExecutorType
+from ._registrations import NoOptions as NoOptions
+from ._registrations import RoutingRule as RoutingRule
+from ._registrations import StateStoreType as StateStoreType
+from ._version import __version__ as __version__
+from .exceptions import ConfigError as ConfigError
+from .exceptions import OrchestrionError as OrchestrionError
+from .exceptions import PermanentError as PermanentError
+from .exceptions import TransientError as TransientError
+from .protocols import Component as Component
+from .protocols import StepContext as StepContext
+from .protocols import StepInfo as StepInfo
+
+__all__ = [
+    "Component",
+    "ComponentType",
+    "Condition",
+    "ConditionRef",
+    "Config",
+    "ConfigError",
+    "DataProfile",
+    "Event",
+    "EventHandler",
+    "ExecutorType",
+    "NoOptions",
+    "Orchestrator",
+    "OrchestrionError",
+    "PermanentError",
+    "PluginSelection",
+    "PluginsConfig",
+    "RoutingRule",
+    "StateStoreType",
+    "StepContext",
+    "StepInfo",
+    "TransientError",
+    "__version__",
+    "exceptions",
+    "hookimpl",
+    "hookspec",
+    "hookspecs",
+    "load_config",
+    "profile_of",
+    "resolve_selection",
+]

@@ -1,0 +1,1 @@
+"""Plugin discovery, selection, loading and validation."""

@@ -1,0 +1,1 @@
+"""Per-step resilience: timeouts, retries, circuit breakers, fallbacks."""

@@ -1,0 +1,85 @@
+"""Contracts for extension points, kept apart from their implementations.
+
+A plugin implements these structurally (no base class needed); they are
+``runtime_checkable`` so the engine can give a clear error when a factory
+returns something that is not a component.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+__all__ = ["Component", "StepContext", "StepInfo"]
+
+
+@dataclass(frozen=True, slots=True)
+class StepInfo:
+    """Which step (and which fan-out item of it) is running, in which run."""
+
+    run_id: str
+    step: str
+    component: str
+    item: int | None = None
+
+    @property
+    def idempotency_key(self) -> str:
+        """``run_id:step[:item]``: stable across retries and resumes, so components
+        with side effects can deduplicate them."""
+        if self.item is None:
+            return f"{self.run_id}:{self.step}"
+        return f"{self.run_id}:{self.step}:{self.item}"
+
+
+@dataclass(slots=True)
+class StepContext:
+    """Passed to :meth:`Component.process` on every call.
+
+    ``info`` says which step this is; ``attempt`` counts from 1 and grows with
+    retries; ``extra`` is a per-call scratch mapping for components (the engine
+    also records what a component puts under ``extra["usage"]`` on the step
+    result, e.g. token counts).
+    """
+
+    info: StepInfo
+    attempt: int = 1
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def run_id(self) -> str:
+        """The run's id."""
+        return self.info.run_id
+
+    @property
+    def step(self) -> str:
+        """The step's name."""
+        return self.info.step
+
+    @property
+    def item(self) -> int | None:
+        """The fan-out item index, or ``None`` for a whole-input step."""
+        return self.info.item
+
+    @property
+    def idempotency_key(self) -> str:
+        """``run_id:step[:item]``; see :attr:`StepInfo.idempotency_key`."""
+        return self.info.idempotency_key
+
+
+@runtime_checkable
+class Component(Protocol):
+    """What a component type's factory returns.
+
+    ``process`` may be ``async def`` (awaited on the event loop) or a plain
+    function (run in a worker thread under a limiter, so CPU-bound work never
+    blocks the loop). A component whose type ``emits="many"`` returns an
+    iterable or async iterable of items.
+
+    A component may also define ``async def aclose()`` (or a sync ``close()``),
+    called once when its orchestrator closes.
+    """
+
+    def process(self, data: Any, ctx: StepContext) -> Any:
+        """Process one input and return the output (or, for ``emits="many"``,
+        the items)."""
+        ...
