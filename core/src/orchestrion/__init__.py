@@ -6,12 +6,14 @@ whose names start with ``_`` are private.
 
 from __future__ import annotations
 
+from . import events as events
 from . import exceptions as exceptions
 from . import hookspecs as hookspecs
 from ._config import Config as Config
 from ._config import PluginsConfig as PluginsConfig
 from ._config import load_config as load_config
 from ._event import Event as Event
+from ._events._bus import EventBus as EventBus
 from ._markers import hookimpl as hookimpl
 from ._markers import hookspec as hookspec
 from ._orchestrator import Orchestrator as Orchestrator
@@ -27,7 +29,20 @@ from ._registrations import ExecutorType as ExecutorType
 from ._registrations import NoOptions as NoOptions
 from ._registrations import RoutingRule as RoutingRule
 from ._registrations import StateStoreType as StateStoreType
+from ._resilience import BreakerPolicy as BreakerPolicy
+from ._resilience import BreakerRegistry as BreakerRegistry
+from ._resilience import BreakerState as BreakerState
+from ._resilience import BreakerTransition as BreakerTransition
+from ._resilience import CircuitBreaker as CircuitBreaker
+from ._resilience import FailurePolicy as FailurePolicy
+from ._resilience import FailureRecord as FailureRecord
+from ._resilience import FallbackPolicy as FallbackPolicy
+from ._resilience import Policy as Policy
+from ._resilience import RetryPolicy as RetryPolicy
+from ._resilience import TimeoutPolicy as TimeoutPolicy
 from ._version import __version__ as __version__
+from .exceptions import AttemptTimeout as AttemptTimeout
+from .exceptions import CircuitOpenError as CircuitOpenError
 from .exceptions import ConfigError as ConfigError
 from .exceptions import OrchestrionError as OrchestrionError
 from .exceptions import PermanentError as PermanentError
@@ -37,6 +52,13 @@ from .protocols import StepContext as StepContext
 from .protocols import StepInfo as StepInfo
 
 __all__ = [
+    "AttemptTimeout",
+    "BreakerPolicy",
+    "BreakerRegistry",
+    "BreakerState",
+    "BreakerTransition",
+    "CircuitBreaker",
+    "CircuitOpenError",
     "Component",
     "ComponentType",
     "Condition",
@@ -45,20 +67,28 @@ __all__ = [
     "ConfigError",
     "DataProfile",
     "Event",
+    "EventBus",
     "EventHandler",
     "ExecutorType",
+    "FailurePolicy",
+    "FailureRecord",
+    "FallbackPolicy",
     "NoOptions",
     "Orchestrator",
     "OrchestrionError",
     "PermanentError",
     "PluginSelection",
     "PluginsConfig",
+    "Policy",
+    "RetryPolicy",
     "RoutingRule",
     "StateStoreType",
     "StepContext",
     "StepInfo",
+    "TimeoutPolicy",
     "TransientError",
     "__version__",
+    "events",
     "exceptions",
     "hookimpl",
     "hookspec",

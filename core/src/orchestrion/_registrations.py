@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict
 
 if TYPE_CHECKING:
-    from ._profile import DataProfile
     from ._event import Event
+    from ._profile import DataProfile
 
 __all__ = [
     "ComponentType",
@@ -117,12 +117,17 @@ class Condition(Generic[ParamsT]):
     condition; ``params`` is a validated instance of ``params_model``. Config and
     rules refer to conditions by name with parameters; nothing is ever
     evaluated from a string.
+
+    ``profile_only`` declares that ``check`` reads only the profile, never the
+    data, so its answer is the same for equal profiles and routing decisions
+    that depend on it may be cached by profile.
     """
 
     name: str
     check: Callable[[Any, DataProfile, ParamsT], bool]
     params: type[ParamsT] = NoOptions  # type: ignore[assignment]
     description: str = ""
+    profile_only: bool = False
 
     def __post_init__(self) -> None:
         _check_name("condition", self.name)
@@ -157,8 +162,9 @@ class RoutingRule:
 
     def __post_init__(self) -> None:
         _check_name("rule", self.name)
-        if not isinstance(self.when, ConditionRef):
-            msg = f"rule {self.name!r}: when must be a ConditionRef, got {type(self.when).__name__}"
+        when: object = self.when  # typed, but plugins may pass anything at run time
+        if not isinstance(when, ConditionRef):
+            msg = f"rule {self.name!r}: when must be a ConditionRef, got {type(when).__name__}"
             raise TypeError(msg)
         object.__setattr__(self, "route", tuple(self.route))
         if not self.route:

@@ -16,7 +16,8 @@ families to stable exit codes (``exit_code``)::
     │   ├── PermanentError              never worth retrying
     │   │   ├── ParseError              input could not be parsed
     │   │   └── ValidationFailed        input did not validate (carries every error)
-    │   └── CircuitOpenError            a circuit breaker rejected the call
+    │   ├── CircuitOpenError            a circuit breaker rejected the call
+    │   └── AttemptTimeout              one attempt overran its limit (also a TimeoutError)
     └── RunFailed                       a run ended failed, partial or cancelled (exit 1)
 
 Exceptions never copy the data being processed into their message: they name
@@ -29,6 +30,7 @@ from collections.abc import Sequence
 from typing import Any, ClassVar
 
 __all__ = [
+    "AttemptTimeout",
     "CircuitOpenError",
     "ComponentError",
     "ConfigError",
@@ -229,6 +231,27 @@ class CircuitOpenError(ComponentError):
         self.breaker = breaker
         self.retry_after = retry_after
         super().__init__(message, step=step, component=breaker)
+
+
+class AttemptTimeout(ComponentError, TimeoutError):
+    """Raised by the resilience layer when one attempt of a step overruns its
+    ``timeout.attempt`` limit; ``limit`` is that limit in seconds.
+
+    It is a :class:`TimeoutError`, so the default retry policy retries it. A
+    deadline or cancellation from *outside* the step is never turned into this
+    error: it reaches the step as cancellation.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        limit: float,
+        step: str | None = None,
+        component: str | None = None,
+    ):
+        self.limit = limit
+        super().__init__(message, step=step, component=component)
 
 
 class RunFailed(OrchestrionError):

@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
-__all__ = ["Component", "StepContext", "StepInfo"]
+from pydantic import BaseModel
+
+__all__ = ["Component", "Executor", "StepCall", "StepContext", "StepInfo"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,4 +84,39 @@ class Component(Protocol):
     def process(self, data: Any, ctx: StepContext) -> Any:
         """Process one input and return the output (or, for ``emits="many"``,
         the items)."""
+        ...
+
+
+@dataclass(slots=True)
+class StepCall:
+    """One call of a component, as handed to an :class:`Executor`.
+
+    ``component`` is the pooled instance a local executor calls. An executor
+    that runs calls elsewhere (another process, a Dask worker) rebuilds the
+    component there from ``component_type`` and ``options`` (the validated
+    options model, which pickles) and must not ship ``component`` itself.
+    ``emits_many`` says the result is an iterable of items that the executor
+    should materialise into a list where the work runs.
+    """
+
+    component_type: str
+    options: BaseModel
+    component: Component
+    data: Any
+    ctx: StepContext
+    emits_many: bool = False
+
+
+@runtime_checkable
+class Executor(Protocol):
+    """Where step calls run, as built by an :class:`~orchestrion.ExecutorType` factory.
+
+    ``call`` runs one component call and returns its output (a list for
+    ``emits_many`` calls). It must let cancellation propagate and raise the
+    component's own exception on failure. An executor may define
+    ``async def aclose()``, called when its orchestrator closes.
+    """
+
+    async def call(self, call: StepCall) -> Any:
+        """Run ``call`` and return the component's output."""
         ...

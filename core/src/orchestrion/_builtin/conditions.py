@@ -1,9 +1,16 @@
-"""Built-in plugin ``conditions``: the general-purpose routing vocabulary."""
+"""Built-in plugin ``conditions``: the general-purpose routing vocabulary.
+
+Conditions that need only the data profile say so (``profile_only=True``), so
+routing decisions built on them are cached by profile; the ones that look
+inside the data (``has_field``, ``field_equals``, ``matches_pattern``) are not.
+Block the whole set with ``-p no:conditions``.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -11,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from .._markers import hookimpl
 from .._profile import DataProfile
 from .._registrations import Condition, NoOptions
+from .._routing._conditions import Nested
 
 # Regex conditions look at no more than this many characters by default, so a
 # pathological pattern cannot be fed a gigabyte.
@@ -31,7 +39,7 @@ class FormatParams(_Params):
     """Parameters of ``looks_like``."""
 
     format: Literal["json", "jsonl", "csv", "prose", "text", "binary"] = Field(
-        description="The detected format to match."
+        description="The detected format to match (of text or bytes)."
     )
 
 
@@ -54,7 +62,7 @@ class PatternParams(_Params):
     max_input: int = Field(
         default=DEFAULT_PATTERN_INPUT_CAP,
         ge=1,
-        description="Only the first this-many characters are searched.",
+        description="Only the first this-many characters (or bytes) are searched.",
     )
 
     @field_validator("pattern")
@@ -68,6 +76,20 @@ class PatternParams(_Params):
         return value
 
 
+class ConditionsParams(_Params):
+    """Parameters of ``all`` and ``any``."""
+
+    conditions: tuple[Nested, ...] = Field(
+        min_length=1, description="The nested conditions, each in the same form as 'when'."
+    )
+
+
+class ConditionParams(_Params):
+    """Parameters of ``not``."""
+
+    condition: Nested = Field(description="The nested condition to negate.")
+
+
 def _size_over(data: Any, profile: DataProfile, params: SizeParams) -> bool:
     return profile.size > params.bytes
 
@@ -76,9 +98,9 @@ def _size_under(data: Any, profile: DataProfile, params: SizeParams) -> bool:
     return profile.size < params.bytes
 
 
-def _kind(check: Callable[[Any], bool]) -> Callable[[Any, DataProfile, NoOptions], bool]:
+def _kind(kind: str) -> Callable[[Any, DataProfile, NoOptions], bool]:
     def condition(data: Any, profile: DataProfile, params: NoOptions) -> bool:
-        return check(data)
+        return profile.kind == kind
 
     return condition
 
@@ -115,45 +137,118 @@ def _field_equals(data: Any, profile: DataProfile, params: FieldEqualsParams) ->
     return found is not _MISSING and bool(found == params.value)
 
 
-_compiled: dict[str, re.Pattern[str]] = {}
+@lru_cache(maxsize=256)
+def _compile(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
 
 
 def _matches_pattern(data: Any, profile: DataProfile, params: PatternParams) -> bool:
-    if isinstance(data, bytes | bytearray):
+    if isinstance(data, bytes | bytearray | memoryview):
         text = bytes(data[: params.max_input]).decode("utf-8", "replace")
     elif isinstance(data, str):
         text = data[: params.max_input]
     else:
         return False
-    pattern = _compiled.get(params.pattern)
-    if pattern is None:
-        pattern = _compiled.setdefault(params.pattern, re.compile(params.pattern))
-    return pattern.search(text) is not None
+    return _compile(params.pattern).search(text) is not None
+
+
+def _all(data: Any, profile: DataProfile, params: ConditionsParams) -> bool:
+    return all(nested(data, profile) for nested in params.conditions)
+
+
+def _any(data: Any, profile: DataProfile, params: ConditionsParams) -> bool:
+    return any(nested(data, profile) for nested in params.conditions)
+
+
+def _not(data: Any, profile: DataProfile, params: ConditionParams) -> bool:
+    return not params.condition(data, profile)
+
+
+_KINDS = (
+    ("is_mapping", "mapping", "The data is a mapping (a JSON object once parsed)."),
+    ("is_sequence", "sequence", "The data is a list-like sequence (not text or bytes)."),
+    ("is_text", "text", "The data is a text string."),
+    ("is_bytes", "bytes", "The data is raw bytes (bytes, bytearray or memoryview)."),
+)
+
+
+def _conditions() -> list[Condition[Any]]:
+    size = "Size (bytes for bytes, characters for text, items for containers)"
+    out: list[Condition[Any]] = [
+        Condition(
+            name="size_over",
+            check=_size_over,
+            params=SizeParams,
+            profile_only=True,
+            description=f"{size} is over 'bytes'.",
+        ),
+        Condition(
+            name="size_under",
+            check=_size_under,
+            params=SizeParams,
+            profile_only=True,
+            description=f"{size} is under 'bytes'.",
+        ),
+        Condition(
+            name="looks_like",
+            check=_looks_like,
+            params=FormatParams,
+            profile_only=True,
+            description="The detected format of text or bytes is 'format' "
+            "(json, jsonl, csv, prose, text, binary).",
+        ),
+        Condition(
+            name="has_field",
+            check=_has_field,
+            params=FieldParams,
+            description="A mapping has a value at the dotted 'path'.",
+        ),
+        Condition(
+            name="field_equals",
+            check=_field_equals,
+            params=FieldEqualsParams,
+            description="The value at the dotted 'path' equals 'value'.",
+        ),
+        Condition(
+            name="matches_pattern",
+            check=_matches_pattern,
+            params=PatternParams,
+            description="Text (or UTF-8 bytes) matches the regular expression 'pattern', "
+            "searching at most 'max_input' characters.",
+        ),
+        # Combinators are profile-only themselves; the compiled tree is cacheable
+        # only when every nested condition is too.
+        Condition(
+            name="all",
+            check=_all,
+            params=ConditionsParams,
+            profile_only=True,
+            description="Every nested condition holds (evaluated in order, stops early).",
+        ),
+        Condition(
+            name="any",
+            check=_any,
+            params=ConditionsParams,
+            profile_only=True,
+            description="At least one nested condition holds (stops at the first).",
+        ),
+        Condition(
+            name="not",
+            check=_not,
+            params=ConditionParams,
+            profile_only=True,
+            description="The nested condition does not hold.",
+        ),
+    ]
+    out.extend(
+        Condition(name=name, check=_kind(kind), profile_only=True, description=text)
+        for name, kind, text in _KINDS
+    )
+    return out
 
 
 @hookimpl
 def register_conditions(register: Callable[[Condition[Any]], None]) -> None:
     """Register the built-in conditions."""
-    register(Condition(name="size_over", check=_size_over, params=SizeParams,
-                       description="Size (bytes, characters or items) is over a threshold."))
-    register(Condition(name="size_under", check=_size_under, params=SizeParams,
-                       description="Size (bytes, characters or items) is under a threshold."))
-    register(Condition(name="is_mapping", check=_kind(lambda d: isinstance(d, Mapping)),
-                       description="The data is a mapping (a JSON object once parsed)."))
-    register(Condition(
-        name="is_sequence",
-        check=_kind(lambda d: isinstance(d, Sequence) and not isinstance(d, str | bytes)),
-        description="The data is a list-like sequence (not text or bytes).",
-    ))
-    register(Condition(name="is_text", check=_kind(lambda d: isinstance(d, str)),
-                       description="The data is a text string."))
-    register(Condition(name="is_bytes", check=_kind(lambda d: isinstance(d, bytes | bytearray)),
-                       description="The data is raw bytes."))
-    register(Condition(name="looks_like", check=_looks_like, params=FormatParams,
-                       description="The detected format (json, jsonl, csv, prose, text, binary)."))
-    register(Condition(name="has_field", check=_has_field, params=FieldParams,
-                       description="A mapping has a value at a dotted path."))
-    register(Condition(name="field_equals", check=_field_equals, params=FieldEqualsParams,
-                       description="The value at a dotted path equals a given value."))
-    register(Condition(name="matches_pattern", check=_matches_pattern, params=PatternParams,
-                       description="Text matches a regular expression (input length capped)."))
+    for condition in _conditions():
+        register(condition)

@@ -8,11 +8,12 @@ from typing import Any
 
 import anyio
 import anyio.to_thread
+from anyio.lowlevel import RunVar
 from pydantic import BaseModel, ConfigDict, Field
 
 from .._markers import hookimpl
 from .._registrations import ExecutorType
-from ..protocols import Component, StepContext
+from ..protocols import StepCall, StepContext
 
 
 class LocalExecutorOptions(BaseModel):
@@ -27,26 +28,46 @@ class LocalExecutorOptions(BaseModel):
 
 class LocalExecutor:
     """Runs ``async def process`` on the event loop and sync ``process`` in a
-    worker thread, under one limiter per executor."""
+    worker thread, under one thread limiter per executor and event loop."""
 
     def __init__(self, options: LocalExecutorOptions | None = None) -> None:
         self.options = options or LocalExecutorOptions()
-        self._limiter: anyio.CapacityLimiter | None = None
-        self._is_async: dict[int, bool] = {}
+        # A limiter belongs to the event loop that runs it, and one executor may
+        # serve several loops in turn (run_sync), hence a per-loop variable.
+        self._limiter: RunVar[anyio.CapacityLimiter] = RunVar(f"orchestrion-local-{id(self)}")
 
-    async def call(self, component: Component, data: Any, ctx: StepContext) -> Any:
-        """Call ``component.process(data, ctx)`` where it belongs."""
-        process: Callable[..., Any] = component.process
-        key = id(component)
-        is_async = self._is_async.get(key)
-        if is_async is None:
-            is_async = self._is_async[key] = inspect.iscoroutinefunction(process)
-        if is_async:
-            return await process(data, ctx)
-        if self._limiter is None:
-            # Created lazily: a limiter belongs to the event loop that runs it.
-            self._limiter = anyio.CapacityLimiter(self.options.threads)
-        return await anyio.to_thread.run_sync(process, data, ctx, limiter=self._limiter)
+    def limiter(self) -> anyio.CapacityLimiter:
+        """The thread limiter of the current event loop."""
+        try:
+            return self._limiter.get()
+        except LookupError:
+            limiter = anyio.CapacityLimiter(self.options.threads)
+            self._limiter.set(limiter)
+            return limiter
+
+    async def call(self, call: StepCall) -> Any:
+        """Call ``call.component.process(data, ctx)`` where it belongs; items of an
+        ``emits_many`` call are collected where they are produced."""
+        process: Callable[..., Any] = call.component.process
+        if inspect.iscoroutinefunction(process):
+            out = await process(call.data, call.ctx)
+            if call.emits_many and hasattr(out, "__aiter__"):
+                return [item async for item in out]
+            return out
+        if inspect.isasyncgenfunction(process):
+            return [item async for item in process(call.data, call.ctx)]
+        many = call.emits_many
+        return await anyio.to_thread.run_sync(
+            _call_sync, process, call.data, call.ctx, many, limiter=self.limiter()
+        )
+
+
+def _call_sync(process: Callable[..., Any], data: Any, ctx: StepContext, many: bool) -> Any:
+    out = process(data, ctx)
+    # Iterate in the worker thread: a generator's work must not run on the loop.
+    if many and not isinstance(out, list | tuple) and hasattr(out, "__iter__"):
+        return list(out)
+    return out
 
 
 @hookimpl

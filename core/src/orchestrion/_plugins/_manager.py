@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import difflib
 import importlib
+import inspect
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import metadata
 from typing import Any, Literal
@@ -40,10 +41,15 @@ ENTRY_POINT_GROUP = "orchestrion"
 BUILTIN_PLUGINS: tuple[tuple[str, str], ...] = (
     ("conditions", "orchestrion._builtin.conditions"),
     ("local", "orchestrion._builtin.local_executor"),
+    ("core", "orchestrion._builtin.demo_components"),
 )
 
 Status = Literal["ok", "blocked", "broken"]
 HOOK_NAMES = frozenset(hookspecs.__all__)
+# The arguments each hook passes, for our own check of implementations.
+_SPEC_ARGS: dict[str, tuple[str, ...]] = {
+    name: tuple(inspect.signature(getattr(hookspecs, name)).parameters) for name in HOOK_NAMES
+}
 
 
 @dataclass(slots=True)
@@ -99,6 +105,7 @@ class PluginSet:
         *,
         in_process: Iterable[object] = (),
         entry_points: Iterable[metadata.EntryPoint] | None = None,
+        check_required: bool = True,
     ) -> None:
         self.selection = selection
         self.pm = pluggy.PluginManager(PROJECT_NAME)
@@ -111,7 +118,8 @@ class PluginSet:
         self._load_entry_points(eps)
         for obj in in_process:
             self._load_in_process(obj)
-        self._check_required()
+        if check_required:
+            self.check_required()
 
     # -- discovery ------------------------------------------------------------
 
@@ -133,7 +141,9 @@ class PluginSet:
 
     def _error(self, cls: type[PluginError], record: PluginRecord, problem: str) -> PluginError:
         msg = f"{record.label()} {problem}; disable it with -p no:{record.name}"
-        return cls(msg, plugin=record.name, distribution=record.distribution, version=record.version)
+        return cls(
+            msg, plugin=record.name, distribution=record.distribution, version=record.version
+        )
 
     def _load_builtins(self) -> None:
         version = _core_version()
@@ -174,7 +184,7 @@ class PluginSet:
                 continue
             try:
                 obj = ep.load()
-            except Exception as exc:  # a plugin's import may fail in any way
+            except (Exception, SystemExit) as exc:  # a plugin's import may fail in any way
                 self._problem(
                     record,
                     self._error(
@@ -197,30 +207,22 @@ class PluginSet:
 
     def _register(self, record: PluginRecord, obj: object) -> None:
         record.obj = obj
+        problem = self._check_hooks(obj)
+        if problem is not None:
+            self._problem(record, self._error(PluginValidationError, record, problem))
+            return
         try:
             self.pm.register(obj, name=record.name)
-        except pluggy.PluginValidationError as exc:
+        except pluggy.PluginValidationError as exc:  # anything _check_hooks did not foresee
             self._problem(record, self._error(PluginValidationError, record, _short(exc)))
             return
         except ValueError as exc:  # pluggy: the same object registered twice
             self._problem(record, self._error(PluginValidationError, record, str(exc)))
             return
-        unknown = [
-            caller.name for caller in self.pm.get_hookcallers(obj) or [] if not caller.has_spec()
-        ]
-        if unknown:
-            self._unregister(record)
-            hints = []
-            for hook in sorted(unknown):
-                close = difflib.get_close_matches(hook, sorted(HOOK_NAMES), n=1, cutoff=0.5)
-                hints.append(f"{hook!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
-            problem = f"implements unknown hook {', '.join(hints)}"
-            self._problem(record, self._error(PluginValidationError, record, problem))
-            return
         staging = Staging(record.name)
         for kind, (hook, cls) in KINDS.items():
             for impl in self._impls(hook, obj):
-                error = self._stage(record, staging, kind, cls, impl.function)
+                error = self._stage(record, staging, kind, cls, impl)
                 if error is not None:
                     self._unregister(record)
                     self._problem(record, error)
@@ -229,6 +231,10 @@ class PluginSet:
         if conflicts:
             self._unregister(record)
             kind, name, other = conflicts[0]
+            if other == record.name:
+                problem = f"registers {NOUNS[kind]} {name!r} twice"
+                self._problem(record, self._error(PluginValidationError, record, problem))
+                return
             other_label = self.records[other].label() if other in self.records else repr(other)
             msg = (
                 f"{record.label()} registers {NOUNS[kind]} {name!r}, already registered by "
@@ -248,16 +254,57 @@ class PluginSet:
             return
         self.registry.commit(staging)
 
+    def _check_hooks(self, obj: object) -> str | None:
+        """The first problem with ``obj``'s hook implementations, in our words:
+        an unknown hook (with the closest spec names) or an argument the spec
+        does not have. pluggy would reject the latter too, in a multi-line
+        message, and would accept the former silently."""
+        for attr in sorted(dir(obj)):
+            opts = self.pm.parse_hookimpl_opts(obj, attr)
+            if opts is None:
+                continue
+            hook = opts.get("specname") or attr
+            if hook not in HOOK_NAMES:
+                close = difflib.get_close_matches(hook, sorted(HOOK_NAMES), n=1, cutoff=0.6)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                return f"implements unknown hook {hook!r}{hint}"
+            function = getattr(obj, attr)
+            try:
+                params = list(inspect.signature(function).parameters.items())
+            except (TypeError, ValueError):  # a builtin or odd callable: let pluggy judge
+                continue
+            # As pluggy does: a function defined in a class takes its instance first.
+            if params and params[0][0] == "self" and "." in getattr(function, "__qualname__", ""):
+                params = params[1:]
+            spec_args = _SPEC_ARGS[hook]
+            extra = [
+                n
+                for n, p in params
+                if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY, p.POSITIONAL_ONLY)
+                and n not in spec_args
+                and p.default is p.empty
+            ]
+            if extra:
+                return (
+                    f"implements {hook}() with argument(s) {', '.join(map(repr, extra))} "
+                    f"the hook does not have (it passes: {', '.join(spec_args) or 'nothing'})"
+                )
+        return None
+
     def _stage(
         self,
         record: PluginRecord,
         staging: Staging,
         kind: str,
         cls: type[Any],
-        function: Callable[..., object],
+        impl: pluggy.HookImpl,
     ) -> PluginError | None:
         noun = NOUNS[kind]
         bucket = staging.items[kind]
+        hook = KINDS[kind][0]
+        if impl.hookwrapper or impl.wrapper:
+            problem = f"implements {hook}() as a wrapper; registration hooks cannot be wrappers"
+            return self._error(PluginValidationError, record, problem)
 
         def register(item: object) -> None:
             if not isinstance(item, cls):
@@ -265,9 +312,8 @@ class PluginSet:
                 raise TypeError(msg)
             bucket.append(item)
 
-        hook = KINDS[kind][0]
         try:
-            returned = function(register=register)
+            returned = self.call_impl(hook, impl, register=register)
         except Exception as exc:  # the plugin's own code: report, never crash the host
             where = f"{noun} registration in {hook}()"
             return self._error(
@@ -289,7 +335,10 @@ class PluginSet:
         if record.obj is not None and self.pm.is_registered(record.obj):
             self.pm.unregister(record.obj)
 
-    def _check_required(self) -> None:
+    def check_required(self) -> None:
+        """Raise :class:`PluginRequirementError` for the first ``plugins.required``
+        entry that is missing, not loaded, or too old. Called by the constructor
+        unless ``check_required=False`` (diagnostic commands list first, then check)."""
         for req in self.selection.requirements():
             key = normalize(req.name)
             match = next(
@@ -333,26 +382,46 @@ class PluginSet:
         out: dict[str, list[str]] = {}
         for hook in sorted(HOOK_NAMES):
             caller = getattr(self.pm.hook, hook)
-            names = []
-            for impl in reversed(caller.get_hookimpls()):
-                names.append(self.pm.get_name(impl.plugin) or impl.plugin_name)
-            out[hook] = names
+            # pluggy calls its implementation list from the end.
+            out[hook] = [
+                self.pm.get_name(impl.plugin) or impl.plugin_name
+                for impl in reversed(caller.get_hookimpls())
+            ]
         return out
+
+    def implementations(self, hook: str) -> list[pluggy.HookImpl]:
+        """``hook``'s implementations in the order pluggy calls them, wrappers
+        left out (the core combines these hooks' answers itself)."""
+        caller = getattr(self.pm.hook, hook)
+        return [
+            impl
+            for impl in reversed(caller.get_hookimpls())
+            if not (impl.hookwrapper or impl.wrapper)
+        ]
+
+    def call_impl(self, hook: str, impl: pluggy.HookImpl, **kwargs: Any) -> Any:
+        """Call one implementation of ``hook`` with the arguments it declares.
+
+        The call goes through pluggy's hook execution, so hook-call monitoring
+        (:class:`orchestrion.testing.HookRecorder`, ``pm.enable_tracing()``) sees
+        it as a call of ``hook`` with one implementation.
+        """
+        answers = self.pm._hookexec(hook, [impl], kwargs, False)
+        # pluggy leaves None answers out of the (non-firstresult) list.
+        return answers[0] if isinstance(answers, list) and answers else None
 
     def call_each(self, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
         """Call ``hook``'s implementations one at a time in pluggy's call order,
         returning ``(plugin name, answer)`` pairs; used for hooks whose answers
-        are merged or awaited by the core rather than by pluggy."""
-        caller = getattr(self.pm.hook, hook)
-        out = []
-        for impl in reversed(caller.get_hookimpls()):
-            args = {name: kwargs[name] for name in impl.argnames}
-            out.append((impl.plugin_name, impl.function(**args)))
-        return out
+        are merged or awaited by the core rather than by pluggy (see
+        :meth:`call_impl`)."""
+        return [
+            (impl.plugin_name, self.call_impl(hook, impl, **kwargs))
+            for impl in self.implementations(hook)
+        ]
 
 
 def _short(exc: BaseException) -> str:
     """pluggy's validation messages span lines and repeat the plugin; keep the gist."""
     text = " ".join(str(exc).split())
     return text if len(text) < 300 else text[:297] + "..."
-

@@ -107,11 +107,16 @@ def resolve_selection(
     cli_disable: Iterable[str] = (),
     cli_no_autoload: bool = False,
     cli_strict: bool = False,
+    cli_add: Iterable[str] = (),
 ) -> PluginSelection:
     """Merge the selection sources, highest precedence first: CLI, environment,
     config. An ``enable`` list from a higher source replaces lower ones;
     disables add up, except that a name a higher source explicitly enables
-    overrides a lower source's disable of it."""
+    overrides a lower source's disable of it.
+
+    ``cli_enable`` is ``--plugins a,b``, ``cli_disable`` the ``-p no:NAME``
+    names, ``cli_add`` the ``-p NAME`` names: load NAME too, even when a lower
+    source disables it or autoload is off."""
     config = config or PluginsConfig()
     env = env if env is not None else {}
     sources: list[str] = []
@@ -146,6 +151,14 @@ def resolve_selection(
         autoload = not env_no_autoload
     if cli_no_autoload:
         autoload = False
+
+    add = {normalize(n) for n in split_names(list(cli_add))}
+    if add:
+        disable -= add
+        if enable is not None or not autoload:
+            # Without autoload, an explicit -p NAME is an enable list of its own.
+            enable = (enable or set()) | add
+        sources.append("add from cli")
 
     strict = config.strict
     env_strict = _env_flag(env, ENV_STRICT)

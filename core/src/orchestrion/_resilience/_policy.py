@@ -3,13 +3,21 @@
 Policies can be set on the orchestrator, the workflow and each step; the
 narrower one wins field by field (a step that sets only ``retry.attempts``
 keeps the workflow's waits). :func:`merge_policies` does that merge.
+
+A block is checked on its own only for the fields it sets itself: a step that
+sets ``retry.wait_initial`` alone must not be judged against the *default*
+``wait_max`` when the workflow raised it. The effective (merged) values are
+checked by :func:`merge_policies` and :func:`check_policy`, which raise
+:class:`~orchestrion.exceptions.ConfigError` naming the offending key.
 """
 
 from __future__ import annotations
 
-from typing import Literal, Self
+from typing import Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from ..exceptions import ConfigError
 
 __all__ = [
     "BreakerPolicy",
@@ -18,6 +26,7 @@ __all__ = [
     "Policy",
     "RetryPolicy",
     "TimeoutPolicy",
+    "check_policy",
     "merge_policies",
 ]
 
@@ -57,12 +66,9 @@ class RetryPolicy(_Strict):
 
     @model_validator(mode="after")
     def _bounded(self) -> Self:
-        if self.attempts is None and self.timeout is None:
-            msg = "unbounded retries: set 'attempts' or a total 'timeout'"
-            raise ValueError(msg)
-        if self.wait_max < self.wait_initial:
-            msg = "wait_max must be >= wait_initial"
-            raise ValueError(msg)
+        problem = _retry_problem(self, only_set=True)
+        if problem:
+            raise ValueError(problem[1])
         return self
 
 
@@ -117,9 +123,9 @@ class BreakerPolicy(_Strict):
 
     @model_validator(mode="after")
     def _window_holds_minimum(self) -> Self:
-        if self.minimum_calls > self.window:
-            msg = "minimum_calls cannot exceed window"
-            raise ValueError(msg)
+        problem = _breaker_problem(self, only_set=True)
+        if problem:
+            raise ValueError(problem[1])
         return self
 
 
@@ -165,9 +171,67 @@ _BLOCKS: dict[str, type[_Strict]] = {
 }
 
 
-def merge_policies(*scopes: Policy | None) -> Policy:
+def _retry_problem(block: RetryPolicy, *, only_set: bool) -> tuple[str, str] | None:
+    """(key, message) of the first inconsistency among ``block``'s fields;
+    with ``only_set`` only pairs of fields the block sets itself are judged."""
+    given = block.model_fields_set
+
+    def judged(*fields: str) -> bool:
+        return not only_set or all(f in given for f in fields)
+
+    if block.attempts is None and block.timeout is None and judged("attempts", "timeout"):
+        return "retry.attempts", "unbounded retries: set 'attempts' or a total 'timeout'"
+    if block.wait_max < block.wait_initial and judged("wait_initial", "wait_max"):
+        return "retry.wait_max", (
+            f"wait_max ({block.wait_max}) must be >= wait_initial ({block.wait_initial})"
+        )
+    return None
+
+
+def _breaker_problem(block: BreakerPolicy, *, only_set: bool) -> tuple[str, str] | None:
+    """Like :func:`_retry_problem`, for a breaker block."""
+    given = block.model_fields_set
+
+    def judged(*fields: str) -> bool:
+        return not only_set or all(f in given for f in fields)
+
+    if block.minimum_calls > block.window and judged("minimum_calls", "window"):
+        return "breaker.minimum_calls", (
+            f"minimum_calls ({block.minimum_calls}) cannot exceed window ({block.window})"
+        )
+    if block.max_open_duration < block.open_duration and judged(
+        "open_duration", "max_open_duration"
+    ):
+        return "breaker.max_open_duration", (
+            f"max_open_duration ({block.max_open_duration}) must be >= "
+            f"open_duration ({block.open_duration})"
+        )
+    return None
+
+
+def check_policy(policy: Policy, *, source: str | None = None) -> None:
+    """Check the effective values of every set block of ``policy``.
+
+    :raises ConfigError: naming the key (``retry.attempts``) and what to change;
+        ``source`` (a file or ``"step 'parse'"``) prefixes the message.
+    """
+    problems = [
+        policy.retry and _retry_problem(policy.retry, only_set=False),
+        policy.breaker and _breaker_problem(policy.breaker, only_set=False),
+    ]
+    for problem in problems:
+        if problem:
+            key, message = problem
+            raise ConfigError(message, source=source, key=key)
+
+
+def merge_policies(*scopes: Policy | None, source: str | None = None) -> Policy:
     """Merge policies from the widest scope to the narrowest; the narrower
-    scope's explicitly set fields win. Every block of the result is set."""
+    scope's explicitly set fields win. Every block of the result is set.
+
+    :raises ConfigError: when the merged values are inconsistent (e.g. unbounded
+        retries); ``source`` names the scope for the message.
+    """
     merged: dict[str, dict[str, object]] = {name: {} for name in _BLOCKS}
     for scope in scopes:
         if scope is None:
@@ -176,4 +240,11 @@ def merge_policies(*scopes: Policy | None) -> Policy:
             block = getattr(scope, name)
             if block is not None:
                 merged[name].update({f: getattr(block, f) for f in block.model_fields_set})
-    return Policy(**{name: cls(**merged[name]) for name, cls in _BLOCKS.items()})  # type: ignore[arg-type]
+    # Every value was validated by its own block; only their combination is new,
+    # and check_policy judges that with a ConfigError naming the key.
+    blocks: dict[str, Any] = {
+        name: cls.model_construct(None, **merged[name]) for name, cls in _BLOCKS.items()
+    }
+    policy = Policy.model_construct(None, **blocks)
+    check_policy(policy, source=source)
+    return policy

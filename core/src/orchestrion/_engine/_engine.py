@@ -1,0 +1,179 @@
+"""The engine one orchestrator owns: its pools, executors, compiled plans and
+per-type limiters, and the ``run`` entry point."""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from time import perf_counter
+from typing import Any
+
+import anyio
+from anyio.lowlevel import RunVar
+from pydantic import BaseModel
+
+from .._builtin.local_executor import LocalExecutor
+from .._registrations import ComponentType
+from .._registry import Registry
+from ..exceptions import ConfigError
+from ._finish import build_result
+from ._loader import load_workflow, workflow_from_mapping
+from ._model import Workflow
+from ._plan import Plan, compile_plan
+from ._pool import ComponentPool, Pools
+from ._results import RunResult, utc_now
+from ._scheduler import RunState, execute
+from ._settings import EngineSettings
+
+__all__ = ["Engine", "WorkflowLike"]
+
+log = logging.getLogger("orchestrion.engine")
+
+#: What ``run`` accepts as a workflow: a model, a file path, or a mapping.
+WorkflowLike = Workflow | str | Path | Mapping[str, Any]
+
+# Compiled plans kept per engine; a workflow object is compiled once.
+_PLAN_CACHE_SIZE = 64
+
+
+class Engine:
+    """Runs workflows against one registry; owns pools and executors."""
+
+    def __init__(
+        self, registry: Registry, settings: EngineSettings, records: Mapping[str, Any]
+    ) -> None:
+        self.registry = registry
+        self.settings = settings
+        self.records = records
+        self.pools = Pools(settings.pool_size)
+        self.executors: dict[str, Any] = {}
+        self._plans: OrderedDict[int, tuple[Workflow, int, Plan]] = OrderedDict()
+        self._limiters: RunVar[dict[str, anyio.CapacityLimiter]] = RunVar(
+            f"orchestrion-limits-{id(self)}"
+        )
+        self.closed = False
+
+    # -- plans -------------------------------------------------------------------
+
+    def _executor(self, name: str) -> tuple[Any, bool]:
+        executor = self.executors.get(name)
+        if executor is None:
+            etype = self.registry.executors.require(name)
+            executor = self.executors[name] = etype.factory(etype.options())
+        return executor, type(executor) is LocalExecutor
+
+    def _pool(self, ctype: ComponentType[Any], options: BaseModel) -> ComponentPool:
+        return self.pools.get(ctype, options)
+
+    def coerce(self, workflow: WorkflowLike) -> Workflow:
+        """A :class:`Workflow` from a model, a file path or a mapping."""
+        if isinstance(workflow, Workflow):
+            return workflow
+        if isinstance(workflow, str | Path):
+            return load_workflow(workflow)
+        if isinstance(workflow, Mapping):
+            return workflow_from_mapping(workflow, source="<mapping>")
+        kind = type(workflow).__name__  # type: ignore[unreachable]
+        msg = f"expected a Workflow, a workflow file path or a mapping, got {kind}"
+        raise ConfigError(msg)
+
+    def plan(self, workflow: Workflow, *, source: str | None = None) -> Plan:
+        """The compiled plan of ``workflow`` (cached per workflow object)."""
+        key = id(workflow)
+        cached = self._plans.get(key)
+        generation = self.registry.generation
+        if cached is not None and cached[0] is workflow and cached[1] == generation:
+            self._plans.move_to_end(key)
+            return cached[2]
+        plan = compile_plan(
+            workflow,
+            self.registry,
+            pool_for=self._pool,
+            executor_for=self._executor,
+            default_executor=self.settings.executor,
+            limits=self.settings.limits,
+            base_policy=self.settings.policy,
+            records=self.records,
+            source=source,
+        )
+        self._plans[key] = (workflow, generation, plan)
+        if len(self._plans) > _PLAN_CACHE_SIZE:
+            self._plans.popitem(last=False)
+        return plan
+
+    # -- runs --------------------------------------------------------------------
+
+    def _limiters_here(self) -> dict[str, anyio.CapacityLimiter]:
+        try:
+            return self._limiters.get()
+        except LookupError:
+            limiters = {name: anyio.CapacityLimiter(n) for name, n in self.settings.limits.items()}
+            self._limiters.set(limiters)
+            return limiters
+
+    async def run(
+        self,
+        workflow: WorkflowLike,
+        data: Any = None,
+        *,
+        deadline: float | None = None,
+        concurrency: int | None = None,
+        run_id: str | None = None,
+        observer: Callable[[RunState], None] | None = None,
+    ) -> RunResult:
+        """Validate and run ``workflow`` on ``data``; see :meth:`Orchestrator.run`.
+
+        ``observer`` receives the live run state before the run starts (the CLI
+        polls it for its progress display; nothing is called per step).
+        """
+        if self.closed:
+            msg = "this orchestrator is closed; create a new one to run workflows"
+            raise ConfigError(msg)
+        wf = self.coerce(workflow)
+        plan = self.plan(wf, source=str(workflow) if isinstance(workflow, str | Path) else None)
+        if concurrency is None:
+            concurrency = self.settings.concurrency
+        elif concurrency < 1:
+            msg = f"concurrency must be at least 1, got {concurrency}"
+            raise ConfigError(msg, key="concurrency")
+        if deadline is None:
+            deadline = wf.deadline
+        elif deadline <= 0:
+            msg = f"deadline must be positive, got {deadline}"
+            raise ConfigError(msg, key="deadline")
+        state = RunState(
+            plan,
+            data,
+            run_id or uuid.uuid4().hex,
+            concurrency,
+            self._limiters_here() if self.settings.limits else {},
+        )
+        if observer is not None:
+            observer(state)
+        wall0 = utc_now()
+        pc0 = perf_counter()
+        await execute(state, deadline)
+        pc1 = perf_counter()
+        return build_result(state, wall0=wall0, pc0=pc0, pc1=pc1, wall1=utc_now())
+
+    async def aclose(self) -> None:
+        """Close pooled components and executors (each at most once)."""
+        if self.closed:
+            return
+        self.closed = True
+        await self.pools.aclose()
+        executors, self.executors = list(self.executors.values()), {}
+        for executor in executors:
+            closer = getattr(executor, "aclose", None)
+            if closer is None:
+                continue
+            try:
+                result = closer()
+                if inspect.isawaitable(result):
+                    await result
+            except Exception as exc:  # an executor's own cleanup: report, keep closing
+                log.warning("closing executor failed: %s: %s", type(exc).__name__, exc)

@@ -1,0 +1,169 @@
+"""Turning a finished run's slot records into the public :class:`RunResult`.
+
+This is the only place pydantic models are made for a run, once, at its end.
+Every value was produced by the engine itself and already has the right type,
+so models are assembled without validation (:func:`_assemble`): even
+pydantic's ``model_construct`` would cost more than running a no-op step.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+
+from ._results import (
+    ErrorInfo,
+    ItemResult,
+    Rec,
+    RunResult,
+    RunTotals,
+    StepResult,
+    run_status,
+    utc_at,
+)
+from ._scheduler import RunState
+
+M = TypeVar("M", bound=BaseModel)
+
+__all__ = ["build_result"]
+
+_FIELDS_SET: dict[type[BaseModel], set[str]] = {}
+
+
+def _assemble(cls: type[M], values: dict[str, Any]) -> M:
+    """An instance of the frozen model ``cls`` from a complete, already-valid
+    ``values`` mapping (every field present), without validation."""
+    obj = cls.__new__(cls)
+    fields_set = _FIELDS_SET.get(cls)
+    if fields_set is None:
+        fields_set = _FIELDS_SET[cls] = set(cls.model_fields)
+    # The attributes BaseModel.__init__ itself sets; models here are frozen, so
+    # the shared fields-set is never mutated.
+    object.__setattr__(obj, "__dict__", values)
+    object.__setattr__(obj, "__pydantic_fields_set__", fields_set)
+    object.__setattr__(obj, "__pydantic_extra__", None)
+    object.__setattr__(obj, "__pydantic_private__", None)
+    return obj
+
+
+def _error(exc: BaseException | None) -> ErrorInfo | None:
+    return None if exc is None else ErrorInfo.of(exc)
+
+
+def _items(recs: list[Rec]) -> tuple[list[ItemResult], int, float | None, float | None, str | None]:
+    """Item results, total attempts, earliest start, latest end, first instance."""
+    out: list[ItemResult] = []
+    attempts = 0
+    start: float | None = None
+    end: float | None = None
+    instance: str | None = None
+    for index, rec in enumerate(recs):
+        attempts += rec.attempts
+        if rec.start is not None and (start is None or rec.start < start):
+            start = rec.start
+        if rec.end is not None and (end is None or rec.end > end):
+            end = rec.end
+        if instance is None:
+            instance = rec.instance
+        out.append(
+            _assemble(
+                ItemResult,
+                {
+                    "index": index,
+                    "status": rec.status,
+                    "error": None if rec.error is None else ErrorInfo.of(rec.error),
+                    "attempts": rec.attempts,
+                    "duration": None
+                    if rec.start is None or rec.end is None
+                    else rec.end - rec.start,
+                    "instance": rec.instance,
+                },
+            )
+        )
+    return out, attempts, start, end, instance
+
+
+def build_result(
+    state: RunState, *, wall0: datetime, pc0: float, pc1: float, wall1: datetime
+) -> RunResult:
+    """The public result of a run whose scheduler has returned."""
+    counts: dict[str, int] = {
+        "succeeded": 0,
+        "degraded": 0,
+        "failed": 0,
+        "skipped": 0,
+        "cancelled": 0,
+    }
+    steps: dict[str, StepResult] = {}
+    items_total = 0
+    items_failed = 0
+    for node in state.nodes:
+        index = node.index
+        rec = state.recs[index]
+        status = rec.status
+        item_results: list[ItemResult] | None = None
+        attempts, start, end, instance = rec.attempts, rec.start, rec.end, rec.instance
+        error = _error(rec.error)
+        recs = state.item_recs[index]
+        if node.per_item:
+            if recs is None:
+                recs = []
+            item_results, attempts, start, end, instance = _items(recs)
+            items_total += len(recs)
+            items_failed += state.failed_items[index]
+            if not state.completed[index]:
+                started = any(r.start is not None for r in recs)
+                status = rec.status = "cancelled" if started else "skipped"
+            if status == "failed" and error is None:
+                first = next((r.error for r in recs if r.error is not None), None)
+                if first is not None:
+                    error = ErrorInfo(
+                        type=type(first).__qualname__,
+                        message=f"{state.failed_items[index]} of {len(recs)} items failed; "
+                        f"the first: {first}",
+                    )
+        counts[status] += 1
+        steps[node.name] = _assemble(
+            StepResult,
+            {
+                "name": node.name,
+                "component": node.ctype.name,
+                "status": status,
+                "output": state.outputs[index] if status in ("succeeded", "degraded") else None,
+                "error": error,
+                "degraded_reason": rec.reason,
+                "attempts": attempts,
+                "started_at": utc_at(wall0, pc0, start),
+                "finished_at": utc_at(wall0, pc0, end),
+                "duration": None if start is None or end is None else end - start,
+                "instance": instance,
+                "items": item_results,
+            },
+        )
+    sinks = state.plan.sinks
+    output: Any
+    if len(sinks) == 1:
+        output = steps[state.nodes[sinks[0]].name].output
+    else:
+        output = {state.nodes[i].name: steps[state.nodes[i].name].output for i in sinks}
+    totals = RunTotals.model_construct(
+        None,
+        steps=len(state.nodes),
+        items=items_total,
+        items_failed=items_failed,
+        **counts,
+    )
+    return RunResult.model_construct(
+        run_id=state.run_id,
+        workflow=state.plan.workflow.name,
+        status=run_status(counts, state.cancelled_by),
+        started_at=wall0,
+        finished_at=wall1,
+        duration=pc1 - pc0,
+        steps=steps,
+        output=output,
+        totals=totals,
+        cancelled_by=state.cancelled_by,
+    )

@@ -1,0 +1,332 @@
+"""The scheduler: runs a plan, each step the moment its own dependencies finish.
+
+No task per step (DESIGN §6). Work is a queue of ready *units* (a step, or one
+fan-out item of a per-item step) served by a few worker tasks. A worker that
+finishes a unit releases its successors and takes the next unit itself, so a
+chain runs inline in one task; a worker is woken or spawned only when more
+than one unit is ready, and never more than the run's concurrency limit, which
+is therefore enforced for free. Workers yield to the event loop at least every
+:data:`CHECKPOINT_EVERY` units so cancellation and other tasks get a turn even
+when components never await.
+
+Units are ints: a step's index ``i`` (``0 <= i < n``), or ``n * (item + 1) + i``
+for item ``item`` of per-item step ``i``.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from time import perf_counter
+from typing import Any
+
+import anyio
+from anyio.abc import TaskGroup
+from anyio.lowlevel import checkpoint
+
+from ..protocols import StepContext, StepInfo
+from ._invoke import Degraded, invoke
+from ._plan import K_ITEM, K_ONE, K_ROOT, Plan
+from ._results import CancelledBy, Rec
+
+__all__ = ["CHECKPOINT_EVERY", "RunState", "execute"]
+
+#: A worker yields to the event loop after this many units without a pause.
+CHECKPOINT_EVERY = 32
+
+
+class RunState:
+    """The mutable state of one run; ``_finish`` turns it into a result."""
+
+    def __init__(
+        self,
+        plan: Plan,
+        data: Any,
+        run_id: str,
+        concurrency: int,
+        limiters: dict[str, anyio.CapacityLimiter],
+    ) -> None:
+        nodes = plan.nodes
+        n = len(nodes)
+        self.plan = plan
+        self.nodes = nodes
+        self.n = n
+        self.data = data
+        self.run_id = run_id
+        self.limit = concurrency
+        self.limiters = limiters
+        self.outputs: list[Any] = [None] * n
+        self.recs = [Rec() for _ in range(n)]
+        self.pending = [node.whole_deps for node in nodes]
+        self.poisoned = [False] * n
+        self.completed = [False] * n
+        # Per-item bookkeeping, filled when the fan-out root finishes.
+        self.n_items = [-1] * n
+        self.item_recs: list[list[Rec] | None] = [None] * n
+        self.item_pending: list[list[int] | None] = [None] * n
+        self.item_poison: list[set[int] | None] = [None] * n
+        self.item_deps_left = [node.item_deps for node in nodes]
+        self.done_items = [0] * n
+        self.failed_items = [0] * n
+        self.skipped_items = [0] * n
+        self.degraded_items = [0] * n
+        self.remaining = n
+        self.ready: deque[int] = deque(plan.roots)
+        self.workers = 1
+        self.idle = 0
+        self.wakeup: anyio.Event | None = None
+        self.stopping = False
+        self.cancelled_by: CancelledBy | None = None
+        self.cancelled_exc = anyio.get_cancelled_exc_class()
+        self.tg: TaskGroup | None = None
+
+    # -- workers ---------------------------------------------------------------
+
+    async def worker(self) -> None:
+        """Serve ready units until the run is complete or stopping."""
+        ready = self.ready
+        n = self.n
+        streak = 0
+        while True:
+            if ready and not self.stopping:
+                if len(ready) > 1:
+                    self._help()
+                unit = ready.popleft()
+                streak += 1
+                if streak >= CHECKPOINT_EVERY:
+                    streak = 0
+                    await checkpoint()
+                if unit < n:
+                    await self._run_step(unit)
+                else:
+                    await self._run_item(unit % n, unit // n - 1)
+            elif self.remaining == 0 or self.stopping:
+                return
+            else:
+                streak = 0
+                event = self.wakeup
+                if event is None:
+                    event = self.wakeup = anyio.Event()
+                self.idle += 1
+                try:
+                    await event.wait()
+                finally:
+                    self.idle -= 1
+
+    def _help(self) -> None:
+        """More than one unit is ready: wake idle workers, spawn more if allowed."""
+        extra = len(self.ready) - 1
+        if self.idle:
+            self._wake()
+            extra -= self.idle
+        spawn = min(extra, self.limit - self.workers)
+        if spawn > 0:
+            assert self.tg is not None
+            self.workers += spawn
+            for _ in range(spawn):
+                self.tg.start_soon(self.worker)
+
+    def _wake(self) -> None:
+        event = self.wakeup
+        if event is not None:
+            self.wakeup = None
+            event.set()
+
+    # -- running units -----------------------------------------------------------
+
+    async def _call(self, index: int, data: Any, ctx: StepContext, rec: Rec) -> tuple[bool, Any]:
+        """Invoke one unit; ``(ok, output)``. Cancellation is recorded and re-raised."""
+        node = self.nodes[index]
+        rec.start = perf_counter()
+        try:
+            if node.limited:
+                async with self.limiters[node.ctype.name]:
+                    out = await invoke(node, data, ctx, rec)
+            else:
+                out = await invoke(node, data, ctx, rec)
+        except Exception as exc:
+            rec.end = perf_counter()
+            rec.attempts = ctx.attempt
+            rec.status = "failed"
+            rec.error = exc
+            if node.fail_fast:
+                self._stop("fail_fast")
+            return False, None
+        except BaseException:
+            rec.end = perf_counter()
+            rec.attempts = ctx.attempt
+            rec.status = "cancelled"
+            raise
+        rec.end = perf_counter()
+        rec.attempts = ctx.attempt
+        if type(out) is Degraded:
+            rec.status = "degraded"
+            rec.reason = out.reason
+            return True, out.value
+        rec.status = "succeeded"
+        return True, out
+
+    async def _run_step(self, index: int) -> None:
+        if self.poisoned[index]:
+            self._complete(index, False)
+            return
+        node = self.nodes[index]
+        kind = node.kind
+        outputs = self.outputs
+        if kind == K_ONE:
+            data = outputs[node.deps[0]]
+        elif kind == K_ROOT:
+            data = self.data
+        else:
+            data = {name: outputs[d] for name, d, _ in node.inputs}
+        ctx = StepContext(StepInfo(self.run_id, node.name, node.ctype.name))
+        ok, out = await self._call(index, data, ctx, self.recs[index])
+        if ok:
+            outputs[index] = out
+            self._complete(index, True)
+        elif not self.stopping:
+            self._complete(index, False)
+
+    async def _run_item(self, index: int, item: int) -> None:
+        recs = self.item_recs[index]
+        assert recs is not None
+        rec = recs[item]
+        poison = self.item_poison[index]
+        if self.poisoned[index] or (poison is not None and item in poison):
+            self.skipped_items[index] += 1
+            self._item_done(index, item, False)
+            return
+        node = self.nodes[index]
+        outputs = self.outputs
+        if node.kind == K_ITEM:
+            data = outputs[node.source][item]
+        else:
+            data = {
+                name: outputs[d][item] if is_item else outputs[d]
+                for name, d, is_item in node.inputs
+            }
+        ctx = StepContext(StepInfo(self.run_id, node.name, node.ctype.name, item))
+        ok, out = await self._call(index, data, ctx, rec)
+        if ok:
+            outputs[index][item] = out
+            if rec.status == "degraded":
+                self.degraded_items[index] += 1
+        else:
+            self.failed_items[index] += 1
+            if self.stopping:
+                return
+        self._item_done(index, item, ok)
+
+    # -- completion --------------------------------------------------------------
+
+    def _stop(self, why: CancelledBy) -> None:
+        """Fail fast: cancel everything in flight, start nothing more."""
+        if self.stopping:
+            return
+        self.stopping = True
+        self.cancelled_by = why
+        assert self.tg is not None
+        self.tg.cancel_scope.cancel()
+        self._wake()
+
+    def _complete(self, index: int, ok: bool) -> None:
+        """Step ``index`` finished as a whole: release or poison its successors."""
+        self.completed[index] = True
+        self.remaining -= 1
+        node = self.nodes[index]
+        if node.lane_nodes:
+            self._start_lane(index, ok)
+        pending = self.pending
+        for succ in node.whole_succ:
+            if not ok:
+                self.poisoned[succ] = True
+            left = pending[succ] - 1
+            pending[succ] = left
+            if left == 0:
+                self._open(succ)
+        for succ in node.item_succ:
+            self.item_deps_left[succ] -= 1
+            self._maybe_finish_items(succ)
+        if self.remaining == 0:
+            self._wake()
+
+    def _open(self, index: int) -> None:
+        """All whole dependencies of ``index`` finished."""
+        if not self.nodes[index].per_item:
+            self.ready.append(index)
+            return
+        count = self.n_items[index]
+        if count < 0:
+            return  # its fan-out root has not finished; items come from item deps
+        item_pending = self.item_pending[index]
+        assert item_pending is not None
+        base = index + self.n
+        n = self.n
+        self.ready.extend(base + n * i for i in range(count) if item_pending[i] == 0)
+        self._maybe_finish_items(index)
+
+    def _start_lane(self, root: int, ok: bool) -> None:
+        """Fan-out root ``root`` finished: size the per-item steps of its lane."""
+        items = self.outputs[root] if ok else []
+        count = len(items)
+        nodes = self.nodes
+        for index in nodes[root].lane_nodes:
+            self.n_items[index] = count
+            self.item_recs[index] = [Rec() for _ in range(count)]
+            self.outputs[index] = [None] * count
+            self.item_pending[index] = [nodes[index].item_deps] * count
+            if not ok:
+                self.poisoned[index] = True
+
+    def _item_done(self, index: int, item: int, ok: bool) -> None:
+        self.done_items[index] += 1
+        n = self.n
+        opened = self.pending
+        for succ in self.nodes[index].item_succ:
+            if not ok:
+                poison = self.item_poison[succ]
+                if poison is None:
+                    poison = self.item_poison[succ] = set()
+                poison.add(item)
+            item_pending = self.item_pending[succ]
+            assert item_pending is not None
+            left = item_pending[item] - 1
+            item_pending[item] = left
+            if left == 0 and opened[succ] == 0:
+                self.ready.append(n * (item + 1) + succ)
+        if self.done_items[index] == self.n_items[index]:
+            self._maybe_finish_items(index)
+
+    def _maybe_finish_items(self, index: int) -> None:
+        """Complete per-item step ``index`` once all its items and deps are done."""
+        if (
+            self.completed[index]
+            or self.pending[index]
+            or self.item_deps_left[index]
+            or self.n_items[index] < 0
+            or self.done_items[index] != self.n_items[index]
+        ):
+            return
+        rec = self.recs[index]
+        if self.failed_items[index]:
+            rec.status = "failed"
+        elif self.skipped_items[index] or (self.poisoned[index] and not self.n_items[index]):
+            rec.status = "skipped"
+        elif self.degraded_items[index]:
+            rec.status = "degraded"
+        else:
+            rec.status = "succeeded"
+        self._complete(index, rec.status in ("succeeded", "degraded"))
+
+
+async def execute(state: RunState, deadline: float | None) -> None:
+    """Run ``state`` to completion, a deadline, or fail-fast. The caller's own
+    cancellation propagates (after in-flight units are recorded cancelled)."""
+    scope = anyio.CancelScope()
+    if deadline is not None:
+        scope.deadline = anyio.current_time() + deadline
+    with scope:
+        async with anyio.create_task_group() as tg:
+            state.tg = tg
+            await state.worker()
+    if scope.cancelled_caught and state.cancelled_by is None:
+        state.cancelled_by = "deadline"

@@ -1,0 +1,172 @@
+"""Event-triggered runs: bus handlers that start a run per matching event."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import anyio
+from anyio.abc import TaskGroup
+
+from .._event import Event
+from ..exceptions import ConfigError
+from ._bus import EventBus
+from ._config import TriggerConfig
+from ._matching import Subscription
+
+__all__ = ["TriggerRunner", "TriggeredRun", "Triggers", "settle"]
+
+#: Starts one run: ``runner(trigger, input, event)`` returns the run's result.
+TriggerRunner = Callable[[TriggerConfig, Any, Event], Awaitable[Any]]
+
+_HISTORY = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class TriggeredRun:
+    """A run an event started. ``status`` is the result's ``status``
+    (``"succeeded"`` when the result has none), or ``"error"`` when the run
+    could not be made at all (``error`` says why); ``ok`` is the result's own
+    ``ok`` when it has one (a :class:`RunResult` is ok when degraded too)."""
+
+    trigger: str
+    event_id: str
+    status: str
+    ok: bool
+    result: Any = None
+    error: BaseException | None = None
+
+    @classmethod
+    def of(cls, trigger: str, event_id: str, result: Any) -> TriggeredRun:
+        """The record of a run that returned ``result``."""
+        status = str(getattr(result, "status", "succeeded"))
+        ok = getattr(result, "ok", status == "succeeded")
+        return cls(trigger, event_id, status, bool(ok), result)
+
+
+class Triggers:
+    """Starts a run for each event matching a trigger, while :meth:`running`.
+
+    Runs execute in the triggers' own task group, at most ``max_runs`` at a
+    time: a trigger's bus handler only waits for a free slot, so a long run
+    never holds a bus dispatcher, and a flood of trigger events is slowed down
+    at the bus rather than queued here. Finished runs are kept (the latest
+    1000) for :meth:`runs_for`.
+    """
+
+    def __init__(
+        self, triggers: Sequence[TriggerConfig], runner: TriggerRunner, *, max_runs: int = 4
+    ) -> None:
+        if max_runs < 1:
+            msg = "max_runs must be >= 1"
+            raise ValueError(msg)
+        self._triggers = list(triggers)
+        self._runner = runner
+        self._max_runs = max_runs
+        self._finished: deque[TriggeredRun] = deque(maxlen=_HISTORY)
+        self._task_group: TaskGroup | None = None
+        self._in_flight = 0
+        self._idle: anyio.Event | None = None
+
+    @asynccontextmanager
+    async def running(self, bus: EventBus) -> AsyncIterator[Triggers]:
+        """Subscribe the triggers to ``bus`` for the ``async with`` block; on
+        leaving it, stop taking events and wait for the runs in progress."""
+        subs: list[Subscription] = []
+        slots = anyio.Semaphore(self._max_runs)
+        try:
+            async with anyio.create_task_group() as tg:
+                self._task_group = tg
+                for index, trigger in enumerate(self._triggers, start=1):
+                    name = trigger.name or f"trigger.{index}"
+                    subs.append(
+                        bus.subscribe(
+                            trigger.on,
+                            self._handler(name, index, trigger, slots),
+                            name=name,
+                            timeout=None,
+                        )
+                    )
+                try:
+                    yield self
+                finally:
+                    for sub in subs:
+                        sub.unsubscribe()
+        finally:
+            self._task_group = None
+
+    def _handler(
+        self, name: str, index: int, trigger: TriggerConfig, slots: anyio.Semaphore
+    ) -> Callable[[Event], Awaitable[None]]:
+        async def start_run(event: Event) -> None:
+            if trigger.input is None:
+                data: Any = event.data
+            elif trigger.input in event.data:
+                data = event.data[trigger.input]
+            else:
+                msg = (
+                    f"{event.type} event {event.id} has no data key {trigger.input!r}; "
+                    "publish it with that key or change the trigger's 'input'"
+                )
+                raise ConfigError(msg, key=f"events.triggers.{index - 1}.input")
+            tg = self._task_group
+            if tg is None:  # the triggers stopped while this event was queued
+                msg = f"trigger {name!r} is not running; event {event.id} was not acted on"
+                raise RuntimeError(msg)
+            await slots.acquire()
+            self._in_flight += 1
+            tg.start_soon(self._run, name, trigger, data, event, slots)
+
+        start_run.__qualname__ = name
+        return start_run
+
+    async def _run(
+        self, name: str, trigger: TriggerConfig, data: Any, event: Event, slots: anyio.Semaphore
+    ) -> None:
+        try:
+            try:
+                result = await self._runner(trigger, data, event)
+            except Exception as exc:  # a run that cannot start must not stop the others
+                self._finished.append(TriggeredRun(name, event.id, "error", False, error=exc))
+            else:
+                self._finished.append(TriggeredRun.of(name, event.id, result))
+        finally:
+            slots.release()
+            self._in_flight -= 1
+            if not self._in_flight and self._idle is not None:
+                self._idle.set()
+                self._idle = None
+
+    @property
+    def is_running(self) -> bool:
+        """Whether the triggers are subscribed and taking events."""
+        return self._task_group is not None
+
+    @property
+    def in_flight(self) -> int:
+        """Triggered runs in progress."""
+        return self._in_flight
+
+    async def idle(self) -> None:
+        """Wait until no triggered run is in progress."""
+        while self._in_flight:
+            if self._idle is None:
+                self._idle = anyio.Event()
+            await self._idle.wait()
+
+    def runs_for(self, event_id: str) -> list[TriggeredRun]:
+        """The finished runs event ``event_id`` started (of the latest 1000)."""
+        return [run for run in self._finished if run.event_id == event_id]
+
+
+async def settle(bus: EventBus, triggers: Triggers) -> None:
+    """Wait until the bus has delivered everything and no triggered run is in
+    progress, including events published by those runs and runs they trigger."""
+    while True:
+        await bus.drain()
+        await triggers.idle()
+        if not bus.stats().pending and not triggers.in_flight:
+            return

@@ -1,0 +1,44 @@
+"""Testing kit for plugin authors (public API).
+
+Build a fresh orchestrator with exactly the plugins under test (installed
+plugins are not autoloaded, the environment is ignored), record the hook
+calls made on it, and call components directly::
+
+    from orchestrion.testing import HookRecorder, make_orchestrator, make_step_context
+
+    def test_registers_greeter():
+        orch = make_orchestrator(my_plugin)
+        assert "hello.greet" in orch.registry.components
+
+The pytest plugin (entry point ``orchestrion`` in ``pytest11``, active once
+``orchestrion`` is installed) offers the same as fixtures:
+``orchestrion_factory``, ``hook_recorder`` and ``orchestrion_distribution``.
+"""
+
+from __future__ import annotations
+
+from .._markers import hookimpl as hookimpl
+from .._orchestrator import Orchestrator as Orchestrator
+from .._profile import DataProfile as DataProfile
+from .._profile import profile_of as profile_of
+from ..protocols import StepContext as StepContext
+from ..protocols import StepInfo as StepInfo
+from ._dists import write_distribution as write_distribution
+from ._factory import make_orchestrator as make_orchestrator
+from ._factory import make_step_context as make_step_context
+from ._recorder import HookCall as HookCall
+from ._recorder import HookRecorder as HookRecorder
+
+__all__ = [
+    "DataProfile",
+    "HookCall",
+    "HookRecorder",
+    "Orchestrator",
+    "StepContext",
+    "StepInfo",
+    "hookimpl",
+    "make_orchestrator",
+    "make_step_context",
+    "profile_of",
+    "write_distribution",
+]

@@ -1,0 +1,19 @@
+"""Shared fixtures for orchestrion-validator's tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from orchestrion import StepContext, StepInfo
+
+
+@pytest.fixture(params=["asyncio", "trio"])
+def anyio_backend(request: pytest.FixtureRequest) -> str:
+    """Run every ``@pytest.mark.anyio`` test on both asyncio and trio."""
+    return str(request.param)
+
+
+@pytest.fixture
+def ctx() -> StepContext:
+    """A step context for calling components' ``process`` directly."""
+    return StepContext(StepInfo(run_id="test-run", step="step", component="validator.test"))

@@ -1,0 +1,104 @@
+"""Workspace helper for tox and CI: install the local distributions, run
+pytest strictly, run mypy over every package.
+
+Everything is discovered from the folder layout (``core/``, ``plugins/*/``,
+``examples/*/`` with a ``pyproject.toml``), so a new plugin needs no edit here.
+
+    python tools/workspace.py install [--all] [FOLDER ...]
+    python tools/workspace.py pytest [PYTEST ARGS; globs are expanded]
+    python tools/workspace.py mypy
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# pytest's "no tests were collected": a suite that ran nothing must not pass.
+NO_TESTS_COLLECTED = 5
+
+
+def packages() -> list[Path]:
+    """Every local distribution folder: core first, then plugins, then examples."""
+    found = [ROOT / "core"]
+    for group in ("plugins", "examples"):
+        found += sorted(p.parent for p in (ROOT / group).glob("*/pyproject.toml"))
+    return found
+
+
+def _expand(args: list[str]) -> list[str]:
+    out: list[str] = []
+    for arg in args:
+        if arg.startswith("-") or not glob.has_magic(arg):
+            out.append(arg)
+            continue
+        matches = sorted(glob.glob(str(ROOT / arg)))
+        if not matches:
+            # Fine while a folder has no packages yet (plugins/ in a new
+            # checkout); an empty run as a whole still fails below.
+            print(f"workspace: {arg!r} matches nothing; skipped")
+        out += matches
+    return out
+
+
+def cmd_install(folders: list[str], everything: bool) -> int:
+    """Editable-install core plus the given folders (or every package)."""
+    chosen = packages() if everything else [ROOT / "core", *(ROOT / f for f in folders)]
+    for folder in chosen:
+        if not (folder / "pyproject.toml").is_file():
+            sys.exit(f"workspace: {folder} has no pyproject.toml")
+    cmd = [sys.executable, "-m", "pip", "install", "-q", "--disable-pip-version-check"]
+    for folder in dict.fromkeys(chosen):
+        cmd += ["-e", str(folder)]
+    print("workspace: installing", ", ".join(str(f.relative_to(ROOT)) for f in chosen))
+    return subprocess.call(cmd)
+
+
+def cmd_pytest(args: list[str]) -> int:
+    """Run pytest; exit code 5 (nothing collected) becomes a failure."""
+    import pytest  # imported late: only this subcommand needs it
+
+    code = int(pytest.main(_expand(args)))
+    if code == NO_TESTS_COLLECTED:
+        print(f"workspace: pytest collected no tests from {args}; failing the run")
+        return 1
+    return code
+
+
+def cmd_mypy() -> int:
+    """mypy --strict over all sources together, then each tests folder on its
+    own (every tests folder has its own ``conftest`` module)."""
+    sources = [str(p / "src") for p in packages() if (p / "src").is_dir()]
+    tests = [ROOT / "tests"] + [p / "tests" for p in packages()]
+    runs = [sources, *([str(t)] for t in tests if t.is_dir())]
+    worst = 0
+    for targets in runs:
+        print("workspace: mypy", " ".join(str(Path(t).relative_to(ROOT)) for t in targets))
+        worst = max(worst, subprocess.call([sys.executable, "-m", "mypy", *targets], cwd=ROOT))
+    return worst
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse the subcommand and run it."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    install = sub.add_parser("install", help="editable-install local distributions")
+    install.add_argument("--all", action="store_true", help="core, every plugin and example")
+    install.add_argument("folders", nargs="*", help="package folders relative to the root")
+    sub.add_parser("pytest", help="run pytest; no tests collected is a failure")
+    sub.add_parser("mypy", help="mypy --strict over every package and test folder")
+    ns, rest = parser.parse_known_args(argv)
+    if ns.command == "install":
+        return cmd_install(ns.folders, ns.all)
+    if ns.command == "pytest":
+        return cmd_pytest(rest)
+    return cmd_mypy()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
