@@ -138,11 +138,9 @@ def test_hello_components_are_usable(venv: Venv) -> None:
     assert set(greet["options_schema"]["properties"]) == {"greeting", "punctuation", "shout"}
 
 
-def test_hello_runs_in_a_workflow(venv: Venv, tmp_path: Path) -> None:
-    """A one-step workflow using hello.greet runs through the real CLI."""
-    probe = orchestrion(venv, "run", "--help")
-    if probe.returncode != 0:
-        pytest.skip("the 'orchestrion run' command does not exist yet (engine not built)")
+@pytest.fixture
+def hello_workflow(tmp_path: Path) -> tuple[Path, Path]:
+    """A one-step workflow file using hello.greet, and an input file."""
     workflow = tmp_path / "hello.toml"
     workflow.write_text(
         'name = "hello"\n\n'
@@ -151,9 +149,31 @@ def test_hello_runs_in_a_workflow(venv: Venv, tmp_path: Path) -> None:
     )
     data = tmp_path / "input.json"
     data.write_text('"Ada"', encoding="utf-8")
+    return workflow, data
+
+
+def test_hello_runs_in_a_workflow(venv: Venv, hello_workflow: tuple[Path, Path]) -> None:
+    """A one-step workflow using hello.greet runs through the real CLI, next to a
+    broken plugin that is only warned about."""
+    workflow, data = hello_workflow
     proc = orchestrion(venv, "run", str(workflow), "--input", str(data), "--json")
     assert proc.returncode == 0, proc.stderr
-    assert "Hi, Ada!" in proc.stdout
+    result = json.loads(proc.stdout)
+    assert result["status"] == "succeeded"
+    assert result["steps"]["greet"]["output"] == "Hi, Ada!"
+    assert len(problem_lines(proc.stderr, "broken")) == 1
+
+
+def test_workflow_needing_a_blocked_plugin_is_a_config_error(
+    venv: Venv, hello_workflow: tuple[Path, Path]
+) -> None:
+    """With hello blocked, the workflow is rejected before it runs (exit 2), naming
+    the unknown component type."""
+    workflow, data = hello_workflow
+    proc = orchestrion(venv, "-p", "no:hello", "run", str(workflow), "--input", str(data))
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "hello.greet" in proc.stderr
+    assert "Traceback" not in proc.stderr
 
 
 def test_blocked_with_p_no_and_never_imported(venv: Venv) -> None:

@@ -71,14 +71,19 @@ def cmd_pytest(args: list[str]) -> int:
 
 
 def cmd_mypy() -> int:
-    """mypy --strict over all sources together, then each tests folder on its
-    own (every tests folder has its own ``conftest`` module)."""
+    """mypy --strict over all sources together, then each test folder on its
+    own: like pytest's default import mode, which puts each test folder on
+    ``sys.path``, every folder has its own ``conftest`` and helper modules."""
     sources = [str(p / "src") for p in packages() if (p / "src").is_dir()]
-    tests = [ROOT / "tests"] + [p / "tests" for p in packages()]
-    runs = [sources, *([str(t)] for t in tests if t.is_dir())]
+    roots = [ROOT / "tests"] + [p / "tests" for p in packages()]
+    folders = sorted({f.parent for root in roots for f in root.rglob("*.py")})
+    runs = [(" ".join(str(Path(s).relative_to(ROOT)) for s in sources), sources)]
+    runs += [
+        (str(folder.relative_to(ROOT)), sorted(map(str, folder.glob("*.py")))) for folder in folders
+    ]
     worst = 0
-    for targets in runs:
-        print("workspace: mypy", " ".join(str(Path(t).relative_to(ROOT)) for t in targets))
+    for label, targets in runs:
+        print("workspace: mypy", label)
         worst = max(worst, subprocess.call([sys.executable, "-m", "mypy", *targets], cwd=ROOT))
     return worst
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -330,3 +331,57 @@ def test_json_problems_are_plain_json(orchestrion_distribution: Install) -> None
     install_pair(orchestrion_distribution, "raise RuntimeError('boom')\n")
     result = CliRunner().invoke(cli, ["--plugins", "good,bad", "plugins", "list", "--json"])
     assert isinstance(json.loads(result.stdout), dict)
+
+
+def test_same_plugin_object_twice() -> None:
+    """Passing one plugin object twice reports the second registration only."""
+    from orchestrion.testing import make_orchestrator
+
+    shared = type("Shared", (), {})()
+    orch = make_orchestrator(shared, shared, strict=False)
+    (problem,) = orch.plugin_problems
+    assert "already registered" in str(problem)
+    assert orch.plugins.records["Shared"].status == "ok"
+
+
+def test_registering_one_name_twice_in_a_plugin() -> None:
+    """A plugin registering the same name twice is told so."""
+    from orchestrion.testing import make_orchestrator
+
+    class Twice:
+        @orchestrion.hookimpl
+        def register_conditions(
+            self, register: Callable[[orchestrion.Condition[Any]], None]
+        ) -> None:
+            for _ in range(2):
+                register(orchestrion.Condition(name="twice.c", check=lambda d, p, o: True))
+
+    with pytest.raises(
+        PluginValidationError, match=r"plugin 'Twice' registers condition 'twice\.c' twice"
+    ):
+        make_orchestrator(Twice())
+
+
+def test_plugin_may_handle_a_conflict_itself() -> None:
+    """register() raises PluginConflictError to the plugin, which may skip that
+    registration and keep the rest."""
+    from orchestrion.testing import make_orchestrator
+
+    seen: list[str] = []
+
+    class Polite:
+        @orchestrion.hookimpl
+        def register_conditions(
+            self, register: Callable[[orchestrion.Condition[Any]], None]
+        ) -> None:
+            for name in ("size_over", "polite.own"):
+                try:
+                    register(orchestrion.Condition(name=name, check=lambda d, p, o: True))
+                except PluginConflictError as exc:
+                    seen.append(exc.other)
+
+    orch = make_orchestrator(Polite())
+    assert seen == ["conditions"]
+    assert orch.plugin_problems == []
+    assert orch.registry.conditions.owner("polite.own") == "Polite"
+    assert orch.registry.conditions.owner("size_over") == "conditions"

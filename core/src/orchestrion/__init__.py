@@ -12,6 +12,15 @@ from . import hookspecs as hookspecs
 from ._config import Config as Config
 from ._config import PluginsConfig as PluginsConfig
 from ._config import load_config as load_config
+from ._engine._loader import load_workflow as load_workflow
+from ._engine._model import Step as Step
+from ._engine._model import Workflow as Workflow
+from ._engine._model import WorkflowBuilder as WorkflowBuilder
+from ._engine._results import ErrorInfo as ErrorInfo
+from ._engine._results import ItemResult as ItemResult
+from ._engine._results import RunResult as RunResult
+from ._engine._results import RunTotals as RunTotals
+from ._engine._results import StepResult as StepResult
 from ._event import Event as Event
 from ._events._bus import EventBus as EventBus
 from ._markers import hookimpl as hookimpl
@@ -29,6 +38,7 @@ from ._registrations import ExecutorType as ExecutorType
 from ._registrations import NoOptions as NoOptions
 from ._registrations import RoutingRule as RoutingRule
 from ._registrations import StateStoreType as StateStoreType
+from ._resilience import BreakerMetrics as BreakerMetrics
 from ._resilience import BreakerPolicy as BreakerPolicy
 from ._resilience import BreakerRegistry as BreakerRegistry
 from ._resilience import BreakerState as BreakerState
@@ -48,11 +58,14 @@ from .exceptions import OrchestrionError as OrchestrionError
 from .exceptions import PermanentError as PermanentError
 from .exceptions import TransientError as TransientError
 from .protocols import Component as Component
+from .protocols import Executor as Executor
+from .protocols import StepCall as StepCall
 from .protocols import StepContext as StepContext
 from .protocols import StepInfo as StepInfo
 
 __all__ = [
     "AttemptTimeout",
+    "BreakerMetrics",
     "BreakerPolicy",
     "BreakerRegistry",
     "BreakerState",
@@ -66,13 +79,16 @@ __all__ = [
     "Config",
     "ConfigError",
     "DataProfile",
+    "ErrorInfo",
     "Event",
     "EventBus",
     "EventHandler",
+    "Executor",
     "ExecutorType",
     "FailurePolicy",
     "FailureRecord",
     "FallbackPolicy",
+    "ItemResult",
     "NoOptions",
     "Orchestrator",
     "OrchestrionError",
@@ -82,11 +98,18 @@ __all__ = [
     "Policy",
     "RetryPolicy",
     "RoutingRule",
+    "RunResult",
+    "RunTotals",
     "StateStoreType",
+    "Step",
+    "StepCall",
     "StepContext",
     "StepInfo",
+    "StepResult",
     "TimeoutPolicy",
     "TransientError",
+    "Workflow",
+    "WorkflowBuilder",
     "__version__",
     "events",
     "exceptions",
@@ -94,6 +117,7 @@ __all__ = [
     "hookspec",
     "hookspecs",
     "load_config",
+    "load_workflow",
     "profile_of",
     "resolve_selection",
 ]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import os
 import re
-import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -54,6 +54,11 @@ def _check_json(value: object, path: str) -> None:
     raise ValueError(msg)
 
 
+def _new_id() -> str:
+    # 128 random bits, like uuid4().hex, without importing uuid (slow to import).
+    return os.urandom(16).hex()
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -61,8 +66,11 @@ def _now() -> datetime:
 class Event(BaseModel):
     """A typed message: ``type`` is a dotted name (``step.failed``), ``data`` a
     JSON-compatible mapping that never holds a copy of processed payloads (only
-    sizes and hashes, see :func:`orchestrion.payload_summary`),
-    ``correlation_id`` the run id for lifecycle events.
+    sizes and hashes, see :func:`orchestrion.events.payload_summary`).
+
+    ``correlation_id`` ties related events together: the run id for run and
+    step events, ``breaker:NAME`` for a breaker's transitions. The bus delivers
+    events sharing one to each handler in publication order.
 
     Events are immutable and shared by every handler they are delivered to:
     treat ``data`` as read-only.
@@ -71,11 +79,13 @@ class Event(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     type: str = Field(description="Dotted event type, e.g. 'run.finished'.")
-    id: str = Field(default_factory=lambda: uuid.uuid4().hex, description="Unique event id.")
+    id: str = Field(default_factory=_new_id, description="Unique event id (32 hex digits).")
     time: datetime = Field(default_factory=_now, description="When the event was created (UTC).")
     source: str = Field(default="orchestrion", min_length=1, description="Who published it.")
     data: dict[str, Any] = Field(default_factory=dict, description="JSON-compatible details.")
-    correlation_id: str | None = Field(default=None, description="Run id for lifecycle events.")
+    correlation_id: str | None = Field(
+        default=None, description="Ties related events (the run id for run and step events)."
+    )
 
     @field_validator("type")
     @classmethod

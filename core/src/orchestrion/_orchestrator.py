@@ -15,10 +15,12 @@ from ._registry import Registry
 from .exceptions import PluginError
 
 if TYPE_CHECKING:
+    from ._events._bus import EventBus
     from ._engine._engine import Engine, WorkflowLike
     from ._engine._model import Workflow
     from ._engine._pool import Pools
     from ._engine._results import RunResult
+    from ._resilience._breakers import BreakerRegistry
     from ._routing._route import Route
     from ._routing._router import Router
 
@@ -145,6 +147,18 @@ class Orchestrator:
 
         return anyio.run(_run, backend=backend)
 
+    # -- events (issue 8): delegates to orchestrion._events ---------------------
+
+    @property
+    def events(self) -> EventBus:
+        """This orchestrator's event bus: ``events.subscribe(types, handler)``,
+        ``await events.publish(event)``, ``events.stats()``. Its dispatchers and
+        the ``[[events.triggers]]`` run while the orchestrator is entered
+        (``async with``); outside, ``publish`` delivers inline."""
+        from ._events._wiring import bus_of
+
+        return bus_of(self)
+
     async def aclose(self) -> None:
         """Release everything the orchestrator holds: pooled components are
         closed (their ``aclose()`` or ``close()``), then executors."""
@@ -172,6 +186,14 @@ class Orchestrator:
         self.close()
 
     async def __aenter__(self) -> Self:
+        # Events (issue 8): the bus dispatchers and triggers run while entered.
+        from contextlib import AsyncExitStack
+
+        from ._events._wiring import events_running
+
+        stack = AsyncExitStack()
+        await stack.enter_async_context(events_running(self))
+        self.__dict__.setdefault("_events_stacks", []).append(stack)
         return self
 
     async def __aexit__(
@@ -180,7 +202,12 @@ class Orchestrator:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        await self.aclose()
+        stacks = self.__dict__.get("_events_stacks")
+        try:
+            if stacks:  # triggered runs finish, then queued events are delivered
+                await stacks.pop().__aexit__(exc_type, exc, tb)
+        finally:
+            await self.aclose()
 
     # -- routing (issue 5): delegates to orchestrion._routing --------------------
 
@@ -193,11 +220,16 @@ class Orchestrator:
         if router is None:
             from ._routing._router import Router
 
-            router = Router(
-                self.plugins, self.config, breakers=lambda: getattr(self, "breakers", None)
-            )
+            router = Router(self.plugins, self.config, breakers=self._routing_breakers)
             self.__dict__["_router"] = router
         return cast("Router", router)
+
+    def _routing_breakers(self) -> BreakerRegistry | None:
+        """The breaker registry health-aware routing reads (wherever it lives)."""
+        found = getattr(self, "breakers", None)
+        if found is None:
+            found = getattr(self.__dict__.get("_engine"), "breakers", None)
+        return cast("BreakerRegistry | None", found)
 
     def plan(self, data: Any) -> Route:
         """Decide the route for ``data`` (DESIGN §8): rules by priority, else the

@@ -117,7 +117,13 @@ def _sniff_text(head: str, tail: str) -> Format:
     ):
         return "csv"
     words = stripped.split()
-    if len(words) >= 5 and sum(w.strip(".,;:!?'\"()").isalpha() for w in words) >= len(words) * 0.6:
+    # Prose starts with a word and is mostly words; log lines start with a date,
+    # a level in brackets or a number and carry many non-words.
+    if (
+        len(words) >= 5
+        and first.isalpha()
+        and sum(w.strip(".,;:!?'\"()").isalpha() for w in words) >= len(words) * 0.7
+    ):
         return "prose"
     return "text"
 

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from ._cli import main as main
 from ._cli._app import cli as cli
+from ._cli._events import HandlerFailureInfo as HandlerFailureInfo
+from ._cli._events import PublishReport as PublishReport
+from ._cli._events import TriggeredRunInfo as TriggeredRunInfo
 from ._cli._models import ComponentInfo as ComponentInfo
 from ._cli._models import ComponentListing as ComponentListing
 from ._cli._models import DoctorPluginReport as DoctorPluginReport
@@ -25,10 +28,13 @@ __all__ = [
     "ComponentListing",
     "DoctorPluginReport",
     "DoctorReport",
+    "HandlerFailureInfo",
     "HookInfo",
     "HookListing",
     "PluginInfo",
     "PluginListing",
+    "PublishReport",
+    "TriggeredRunInfo",
     "cli",
     "main",
 ]

@@ -217,7 +217,9 @@ class CircuitOpenError(ComponentError):
     """Raised by a circuit breaker when it rejects a call without making it.
 
     ``breaker`` is the breaker's name (the component type), ``retry_after`` the
-    seconds until it will let a trial call through.
+    seconds until it will let a trial call through, or ``None`` when that is
+    unknown (forced open, or every half-open trial slot taken); retries wait
+    for it only when it fits their budget.
     """
 
     def __init__(

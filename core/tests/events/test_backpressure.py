@@ -117,3 +117,25 @@ async def test_cancelled_bus_drops_queued_events_to_dead_letters() -> None:
     assert (stats.published, stats.pending, stats.dropped) == (3, 0, 3)
     letters = sorted((letter.event.data["n"], letter.reason) for letter in bus.dead_letters)
     assert letters == [(0, "cancelled"), (1, "dropped"), (2, "dropped")]
+
+
+async def test_an_error_in_the_running_block_propagates_unchanged() -> None:
+    """An exception leaving the running block comes out as itself (not wrapped in a
+    group), after the events already queued were delivered."""
+    bus = EventBus(queue_size=10, dispatchers=1)
+    got: list[int] = []
+
+    async def handler(event: Event) -> None:
+        got.append(event.data["n"])
+
+    bus.subscribe("job", handler, name="h")
+
+    async def fail_while_running() -> None:
+        async with bus.running():
+            for n in range(3):
+                bus.publish_nowait(Event(type="job", data={"n": n}))
+            raise LookupError("user code")
+
+    with pytest.raises(LookupError, match="user code"):
+        await fail_while_running()
+    assert got == [0, 1, 2]

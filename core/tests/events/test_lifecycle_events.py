@@ -91,6 +91,7 @@ def test_breaker_events_by_state(state: str, type_: str) -> None:
     assert event.type == type_
     assert event.data == {"breaker": "llm.call", "state": state, "failure_rate": 60.0}
     assert event.source == "orchestrion.resilience"
+    assert event.correlation_id == "breaker:llm.call"  # one breaker's events stay in order
 
 
 def test_unknown_breaker_state_is_rejected() -> None:
@@ -104,3 +105,34 @@ def test_stream_stats_event() -> None:
     event = events.stream_stats("orders", {"records_in": 10, "p95": 0.2})
     assert event.type == "stream.stats"
     assert event.data == {"stream": "orders", "records_in": 10, "p95": 0.2}
+    assert event.correlation_id == "stream:orders"
+
+
+@pytest.mark.anyio
+async def test_breaker_transitions_become_events() -> None:
+    """A breaker registry observed by breaker_observer publishes its transitions."""
+    from orchestrion._events._wiring import breaker_observer
+    from orchestrion._resilience._breakers import BreakerRegistry
+    from orchestrion._resilience._policy import BreakerPolicy
+
+    now = [0.0]
+    bus = events.EventBus()
+    seen: list[tuple[str, str | None]] = []
+
+    async def record(event: Event) -> None:
+        seen.append((event.type, event.data.get("reason")))
+
+    bus.subscribe("breaker.*", record, name="breakers")
+    registry = BreakerRegistry(clock=lambda: now[0], on_transition=breaker_observer(bus))
+    policy = BreakerPolicy(window=2, minimum_calls=2, failure_rate=50, open_duration=5)
+    breaker = registry.get("flaky.api", policy)
+    async with bus.running():
+        for _ in range(2):
+            breaker.on_result(breaker.acquire(), RuntimeError("down"))
+        now[0] = 10.0
+        assert breaker.acquire().trial  # the open period is over: a trial call
+        breaker.reset()
+        await bus.drain()
+    types = [type_ for type_, _ in seen]
+    assert types == ["breaker.opened", "breaker.half_open", "breaker.closed"]
+    assert all(reason for _, reason in seen)

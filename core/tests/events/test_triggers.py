@@ -10,7 +10,7 @@ import pytest
 
 from orchestrion import Config, ConfigError, Event, EventBus
 from orchestrion._events._config import TriggerConfig, events_config
-from orchestrion._events._triggers import Triggers, settle
+from orchestrion._events._triggers import Triggers
 
 
 @dataclass
@@ -88,7 +88,7 @@ async def test_matching_event_starts_a_run_with_its_data() -> None:
     async with bus.running(), triggers.running(bus):
         await bus.publish(Event(type="invoice.created"))
         await bus.publish(event)
-        await settle(bus, triggers)
+        await bus.drain()
         runs = triggers.runs_for(event.id)
     assert sorted(c[0] or "process" for c in calls) == ["order.yaml", "process"]
     assert ("order.yaml", {"id": 7}, event.id) in calls
@@ -113,7 +113,7 @@ async def test_run_outcomes_are_recorded() -> None:
     async with bus.running(), triggers.running(bus):
         await bus.publish(failed)
         await bus.publish(broken)
-        await settle(bus, triggers)
+        await bus.drain()
     [run] = triggers.runs_for(failed.id)
     assert (run.status, run.ok) == ("failed", False)
     [run] = triggers.runs_for(broken.id)
@@ -132,7 +132,7 @@ async def test_missing_input_key_is_a_handler_failure() -> None:
     bus = EventBus()
     async with bus.running(), triggers.running(bus):
         await bus.publish(Event(type="job", data={"other": 1}))
-        await settle(bus, triggers)
+        await bus.drain()
     [letter] = bus.dead_letters
     [failure] = letter.failures
     assert failure.error_type == "orchestrion.exceptions.ConfigError"
@@ -166,13 +166,13 @@ async def test_triggered_runs_are_bounded() -> None:
         await anyio.wait_all_tasks_blocked()
         assert (triggers.in_flight, started) == (2, 2)
         release.set()
-        await settle(bus, triggers)
+        await bus.drain()
     assert (peak, started) == (2, 5)
 
 
 @pytest.mark.anyio
-async def test_settle_waits_for_runs_triggered_by_runs() -> None:
-    """settle returns only once runs started by events of other runs are done."""
+async def test_drain_waits_for_runs_triggered_by_runs() -> None:
+    """drain returns only once runs started by events of other runs are done."""
     bus = EventBus()
     order: list[str] = []
 
@@ -187,5 +187,5 @@ async def test_settle_waits_for_runs_triggered_by_runs() -> None:
     )
     async with bus.running(), triggers.running(bus):
         await bus.publish(Event(type="first"))
-        await settle(bus, triggers)
+        await bus.drain()
         assert order == ["first", "second"]

@@ -90,6 +90,7 @@ async def test_failed_trials_reopen_for_longer(
     await fail(breaker, clock)  # 1 of 2 trials failed: 50% >= 50%
     assert state_of(breaker) is BreakerState.OPEN
     assert transitions[-1].retry_after == 60
+    assert (transitions[-1].failure_rate, transitions[-1].slow_call_rate) == (50.0, 0.0)
     assert breaker.metrics().retry_after == pytest.approx(60)
     clock.advance(60)
     await fail(breaker, clock)

@@ -135,3 +135,14 @@ async def test_cancellation_records_nothing(clock: FakeClock) -> None:
     permit = breaker.acquire()
     breaker.on_result(permit, KeyboardInterrupt())
     assert breaker.metrics().calls == 0
+
+
+async def test_success_completing_the_minimum_can_trip(clock: FakeClock) -> None:
+    """Rates are judged as soon as the minimum is reached, even by a successful call."""
+    breaker = make_breaker(clock, window=4, minimum_calls=4, failure_rate=50)
+    await fail(breaker, clock)
+    await fail(breaker, clock)
+    await succeed(breaker, clock)
+    assert state_of(breaker) is BreakerState.CLOSED
+    await succeed(breaker, clock)
+    assert state_of(breaker) is BreakerState.OPEN

@@ -178,3 +178,14 @@ async def test_set_testing_can_force_the_attempts() -> None:
     with set_testing(True, attempts=1):
         outcome = await runner(attempts=3).run(call, step=step_info())
     assert (outcome.status, call.calls) == ("failed", [1])
+
+
+@pytest.mark.usefixtures("instant_retries")
+async def test_retry_plan_on_its_own() -> None:
+    """RetryPlan.run retries a bare async callable and re-raises the last error."""
+    from orchestrion._resilience._retry import RetryPlan
+
+    plan = RetryPlan(RetryPolicy(attempts=2))
+    assert await plan.run(Flaky(TransientError("once"))) == "done"
+    with pytest.raises(TransientError, match="second"):
+        await plan.run(Flaky(TransientError("first"), TransientError("second")))

@@ -116,7 +116,7 @@ def test_word_chunks_never_exceed_max_size(text: str, max_size: int) -> None:
     _check_offsets(text, chunks)
 
 
-@FAST
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=TEXT, max_size=st.integers(4, 40))
 def test_token_chunks_never_exceed_max_size(text: str, max_size: int) -> None:
     """In the tokens unit no chunk holds more than max_size o200k tokens.

@@ -128,3 +128,17 @@ def test_splitting_runs_off_the_event_loop() -> None:
     assert result.status == "succeeded"
     assert seen
     assert threading.get_ident() not in seen
+
+
+@pytest.mark.anyio
+async def test_long_text_is_routed_to_the_splitter_with_no_configuration() -> None:
+    """process() on long prose plans chunking.split from the requirements and runs it."""
+    prose = "A plain sentence of prose that goes on for a while. " * 200
+    async with make_orchestrator(ChunkingPlugin()) as orch:
+        assert [s.component for s in orch.plan(prose).steps] == ["chunking.split"]
+        assert [s.component for s in orch.plan("Short.").steps] == []
+        result = await orch.process(prose, {"chunking.split": {"max_size": 500}})
+    assert result.status == "succeeded"
+    (step,) = result.steps.values()
+    assert "".join(c["text"] for c in step.output) == prose
+    assert all(len(c["text"]) <= 500 for c in step.output)

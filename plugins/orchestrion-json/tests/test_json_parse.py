@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -116,3 +118,22 @@ def test_canonical_dump_then_parse_round_trips(value: object) -> None:
     """Any JSON value survives canonical dumping and parsing unchanged."""
     parsed = parse_json(dump_json(value, DumpOptions()), ParseOptions())
     assert parsed == value
+
+
+@pytest.mark.parametrize(
+    ("options", "doc", "problem"),
+    [
+        (ParseOptions(max_depth=3), "[[[[1]]]]", "max_depth=3"),
+        (ParseOptions(max_depth=1), "[[]]", "max_depth=1"),
+        (ParseOptions(max_size=4), "[1,2]", "max_size=4"),
+        (ParseOptions(), "[1,]", "line 1, column 3"),
+    ],
+)
+def test_component_enforces_limits_on_short_documents(
+    ctx: StepContext, options: ParseOptions, doc: str, problem: str
+) -> None:
+    """The component's shortcut for short documents still enforces every limit."""
+    with pytest.raises(ParseError, match=re.escape(problem)):
+        JsonParser(options).process(doc, ctx)
+    with pytest.raises(ParseError, match=re.escape(problem)):
+        JsonParser(options).process(doc.encode(), ctx)

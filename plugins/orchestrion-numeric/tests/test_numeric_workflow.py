@@ -43,7 +43,7 @@ async def test_structures_are_extracted_with_pointers() -> None:
         result = await orch.run(WORKFLOW, doc)
     pointers = [n["pointer"] for n in result.steps["extract"].output["numbers"]]
     assert pointers == ["/readings/0/t", "/readings/1/t", "/note"]
-    assert result.steps["stats"].output["mean"] == pytest.approx(44 / 3)
+    assert result.steps["stats"].output["mean"] == 15.0
 
 
 @pytest.mark.anyio
@@ -58,3 +58,16 @@ async def test_bad_input_fails_once_with_a_typed_error() -> None:
     assert step.error.type == "PermanentError"
     assert "item 0 is a str" in step.error.message
     assert step.attempts == 1
+
+
+@pytest.mark.anyio
+async def test_numeric_text_is_routed_to_extract_then_stats() -> None:
+    """process() on text full of figures plans extract -> stats; a lone digit plans nothing."""
+    async with make_orchestrator(NumericPlugin()) as orch:
+        route = orch.plan(REPORT)
+        assert [s.component for s in route.steps] == ["numeric.extract", "numeric.stats"]
+        assert [s.component for s in orch.plan("I have 2 cats and a dog.").steps] == []
+        result = await orch.process(REPORT)
+    assert result.status == "succeeded"
+    (stats,) = (s for s in result.steps.values() if s.component == "numeric.stats")
+    assert stats.output["count"] == 4

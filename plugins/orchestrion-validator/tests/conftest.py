@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from orchestrion import StepContext, StepInfo
+from orchestrion import StepContext
+from orchestrion.testing import make_step_context
 
 
 @pytest.fixture(params=["asyncio", "trio"])
@@ -16,4 +17,4 @@ def anyio_backend(request: pytest.FixtureRequest) -> str:
 @pytest.fixture
 def ctx() -> StepContext:
     """A step context for calling components' ``process`` directly."""
-    return StepContext(StepInfo(run_id="test-run", step="step", component="validator.test"))
+    return make_step_context("validator.test")

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from orchestrion import Orchestrator, PluginSelection, StepContext, profile_of
+from orchestrion import Orchestrator, StepContext, profile_of
 from orchestrion.exceptions import ValidationFailed
+from orchestrion.testing import make_orchestrator
 
 
 def make(*enable: str) -> Orchestrator:
-    """An orchestrator loading only the named plugins (and the built-ins), strictly."""
-    return Orchestrator(selection=PluginSelection(enable=frozenset(enable), strict=True))
+    """An orchestrator loading only the named installed plugins (and the built-ins)."""
+    return make_orchestrator(installed=enable)
 
 
 def required_by_validator(orch: Orchestrator, data: object) -> list[str]:

@@ -9,9 +9,9 @@ command runs (or for ``--help``), which keeps ``orchestrion plugins list``
 fast: do not import heavy libraries (rich, the engine) at the top of a command
 module unless that command always needs them.
 
-Inside the command, ``state = CliState.of(click.get_current_context())`` (or
-the ``@pass_state`` decorator from ``_state``) gives the root options and
-builds what they select: ``state.make_orchestrator()``, ``state.console``.
+Inside the command, ``state = CliState.of(ctx)`` (from ``_state``) gives the
+root options and builds what they select: ``state.make_orchestrator()``,
+``state.console``, ``state.report_problems(...)``.
 Raise :mod:`orchestrion.exceptions` errors for user mistakes: the group turns
 them into one ``error: ...`` line on stderr and the error's ``exit_code``
 (0 ok, 1 run failed, 2 usage or configuration, 3 plugin); ``--traceback``
@@ -43,6 +43,7 @@ __all__ = ["COMMANDS", "LazyGroup", "cli", "main"]
 COMMANDS: dict[str, str] = {
     "components": "orchestrion._cli._components:components",
     "demo": "orchestrion._cli._run:demo",
+    "events": "orchestrion._cli._events:events",
     "plugins": "orchestrion._cli._plugins_cmds:plugins",
     "process": "orchestrion._cli._route:process",
     "route": "orchestrion._cli._route:route",

@@ -35,10 +35,7 @@ _FORMATS = ("text", "json", "bytes")
 def read_data(source: str, fmt: str) -> Any:
     """The data in ``source`` (a path or ``-`` for stdin) as text, JSON or bytes."""
     try:
-        if source == "-":
-            raw = sys.stdin.buffer.read()
-        else:
-            raw = Path(source).read_bytes()
+        raw = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
     except OSError as exc:
         msg = f"cannot read input: {exc.strerror or exc}"
         raise ConfigError(msg, source=source, key="FILE") from None
@@ -96,8 +93,9 @@ _JSON = click.option("--json", "as_json", is_flag=True, help="Print JSON instead
 @_EXPLAIN
 @_JSON
 @click.pass_context
-def route(ctx: click.Context, /, source: str, input_format: str, explain: bool,
-          as_json: bool) -> None:
+def route(
+    ctx: click.Context, /, source: str, input_format: str, explain: bool, as_json: bool
+) -> None:
     """Print the route chosen for the data in FILE (default: stdin).
 
     Exit status: 0 ok, 2 configuration error (a bad rule, contradicting
@@ -119,8 +117,9 @@ def route(ctx: click.Context, /, source: str, input_format: str, explain: bool,
 @_EXPLAIN
 @_JSON
 @click.pass_context
-def process(ctx: click.Context, /, source: str, input_format: str, explain: bool,
-            as_json: bool) -> None:
+def process(
+    ctx: click.Context, /, source: str, input_format: str, explain: bool, as_json: bool
+) -> None:
     """Route the data in FILE (default: stdin), assemble the route and run it.
 
     Prints the run's output (with --json: the route and the run result; with

@@ -1,6 +1,6 @@
 """What every command needs from the root command's options: ``ctx.obj``.
 
-Commands get it with ``state = CliState.of(ctx)`` (or ``@pass_state``) and build
+Commands get it with ``state = CliState.of(ctx)`` and build
 what they need from it: ``state.make_orchestrator()`` for commands that run
 things, ``state.plugin_set()`` for the diagnostic ones, which need no more
 than the plugins. Everything is built lazily and at most once per invocation,
@@ -10,12 +10,11 @@ and nothing heavy (rich) is imported until a command asks for it.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import logging
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -29,10 +28,7 @@ if TYPE_CHECKING:
 
     from .._orchestrator import Orchestrator
 
-__all__ = ["CliState", "pass_state"]
-
-P = ParamSpec("P")
-R = TypeVar("R")
+__all__ = ["CliState"]
 
 
 @dataclasses.dataclass(slots=True, kw_only=True)
@@ -184,23 +180,16 @@ class CliState:
         return self._err_console
 
     def report_problems(self, problems: Iterable[PluginError | str]) -> None:
-        """Print each plugin problem as one yellow line on stderr, once."""
+        """Print each plugin problem once, as one line on stderr: a yellow
+        ``warning:``, or a red ``error:`` in strict mode (where it is fatal)."""
+        fatal = self.selection().strict
         for problem in problems:
             text = str(problem)
             if text in self._reported:
                 continue
             self._reported.add(text)
             # click.secho, not rich: a line of text need not pay for importing rich.
-            click.secho(f"warning: {text}", fg="yellow", err=True)
-
-
-def pass_state(
-    function: Callable[Concatenate[CliState, P], R],
-) -> Callable[P, R]:
-    """Decorator: call a click command's callback with the :class:`CliState` first."""
-
-    @functools.wraps(function)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        return function(CliState.of(click.get_current_context()), *args, **kwargs)
-
-    return wrapper
+            if fatal:
+                click.secho(f"error: {text}", fg="red", err=True)
+            else:
+                click.secho(f"warning: {text}", fg="yellow", err=True)

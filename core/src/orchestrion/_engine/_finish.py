@@ -89,6 +89,7 @@ def build_result(
     state: RunState, *, wall0: datetime, pc0: float, pc1: float, wall1: datetime
 ) -> RunResult:
     """The public result of a run whose scheduler has returned."""
+    offset = wall0.timestamp() - pc0
     counts: dict[str, int] = {
         "succeeded": 0,
         "degraded": 0,
@@ -135,8 +136,8 @@ def build_result(
                 "error": error,
                 "degraded_reason": rec.reason,
                 "attempts": attempts,
-                "started_at": utc_at(wall0, pc0, start),
-                "finished_at": utc_at(wall0, pc0, end),
+                "started_at": utc_at(offset, start),
+                "finished_at": utc_at(offset, end),
                 "duration": None if start is None or end is None else end - start,
                 "instance": instance,
                 "items": item_results,

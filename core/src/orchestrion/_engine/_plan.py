@@ -10,6 +10,7 @@ options that do not validate, and fan-out over a step that does not emit many.
 from __future__ import annotations
 
 import difflib
+import heapq
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -123,23 +124,24 @@ def _find_cycle(steps: Mapping[str, Step]) -> list[str] | None:
 
 
 def _topological(steps: Mapping[str, Step]) -> list[str]:
-    """Steps in dependency order; ties keep declaration order."""
-    order = {name: i for i, name in enumerate(steps)}
+    """Steps in dependency order; ties keep declaration order (a heap keyed by
+    declaration index, so wide graphs stay O(n log n))."""
     pending = {name: len(step.depends_on) for name, step in steps.items()}
     children: dict[str, list[str]] = {name: [] for name in steps}
     for name, step in steps.items():
         for dep in step.depends_on:
             children[dep].append(name)
-    ready = [name for name, n in pending.items() if n == 0]
+    order = {name: i for i, name in enumerate(steps)}
+    ready = [(order[name], name) for name, n in pending.items() if n == 0]
+    heapq.heapify(ready)
     out: list[str] = []
     while ready:
-        ready.sort(key=order.__getitem__, reverse=True)
-        name = ready.pop()
+        _, name = heapq.heappop(ready)
         out.append(name)
         for child in children[name]:
             pending[child] -= 1
             if pending[child] == 0:
-                ready.append(child)
+                heapq.heappush(ready, (order[child], child))
     return out
 
 

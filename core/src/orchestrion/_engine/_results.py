@@ -9,7 +9,7 @@ status is computed from them (see :func:`run_status`).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_serializer
@@ -177,11 +177,13 @@ def run_status(counts: dict[str, int], cancelled_by: CancelledBy | None) -> RunS
     return "succeeded"
 
 
-def utc_at(wall0: datetime, pc0: float, pc: float | None) -> datetime | None:
-    """The UTC time of perf-counter reading ``pc``, given a simultaneous pair."""
+def utc_at(offset: float, pc: float | None) -> datetime | None:
+    """The UTC time of perf-counter reading ``pc``; ``offset`` is the wall-clock
+    timestamp minus the perf counter, read together (fromtimestamp is twice as
+    fast as adding a timedelta, and this runs twice per step)."""
     if pc is None:
         return None
-    return wall0 + timedelta(seconds=pc - pc0)
+    return datetime.fromtimestamp(offset + pc, UTC)
 
 
 def utc_now() -> datetime:

@@ -25,7 +25,7 @@ from anyio.lowlevel import checkpoint
 
 from ..protocols import StepContext, StepInfo
 from ._invoke import Degraded, invoke
-from ._plan import K_ITEM, K_ONE, K_ROOT, Plan
+from ._plan import K_ITEM, K_ONE, K_ROOT, Node, Plan
 from ._results import CancelledBy, Rec
 
 __all__ = ["CHECKPOINT_EVERY", "RunState", "execute"]
@@ -82,23 +82,49 @@ class RunState:
     # -- workers ---------------------------------------------------------------
 
     async def worker(self) -> None:
-        """Serve ready units until the run is complete or stopping."""
+        """Serve ready units until the run is complete or stopping.
+
+        The hot loop: a whole step's input and context are prepared inline
+        here rather than in a helper coroutine, one frame less per step.
+        """
         ready = self.ready
         n = self.n
+        nodes = self.nodes
+        outputs = self.outputs
+        recs = self.recs
+        poisoned = self.poisoned
+        run_id = self.run_id
         streak = 0
         while True:
             if ready and not self.stopping:
-                if len(ready) > 1:
+                if len(ready) > 1 and (self.idle or self.workers < self.limit):
                     self._help()
                 unit = ready.popleft()
                 streak += 1
                 if streak >= CHECKPOINT_EVERY:
                     streak = 0
                     await checkpoint()
-                if unit < n:
-                    await self._run_step(unit)
-                else:
+                if unit >= n:
                     await self._run_item(unit % n, unit // n - 1)
+                    continue
+                if poisoned[unit]:
+                    self._complete(unit, False)
+                    continue
+                node = nodes[unit]
+                kind = node.kind
+                if kind == K_ONE:
+                    data = outputs[node.deps[0]]
+                elif kind == K_ROOT:
+                    data = self.data
+                else:
+                    data = {name: outputs[d] for name, d, _ in node.inputs}
+                ctx = StepContext(StepInfo(run_id, node.name, node.ctype.name))
+                ok, out = await self._call(node, data, ctx, recs[unit])
+                if ok:
+                    outputs[unit] = out
+                    self._complete(unit, True)
+                elif not self.stopping:
+                    self._complete(unit, False)
             elif self.remaining == 0 or self.stopping:
                 return
             else:
@@ -133,9 +159,8 @@ class RunState:
 
     # -- running units -----------------------------------------------------------
 
-    async def _call(self, index: int, data: Any, ctx: StepContext, rec: Rec) -> tuple[bool, Any]:
+    async def _call(self, node: Node, data: Any, ctx: StepContext, rec: Rec) -> tuple[bool, Any]:
         """Invoke one unit; ``(ok, output)``. Cancellation is recorded and re-raised."""
-        node = self.nodes[index]
         rec.start = perf_counter()
         try:
             if node.limited:
@@ -165,27 +190,6 @@ class RunState:
         rec.status = "succeeded"
         return True, out
 
-    async def _run_step(self, index: int) -> None:
-        if self.poisoned[index]:
-            self._complete(index, False)
-            return
-        node = self.nodes[index]
-        kind = node.kind
-        outputs = self.outputs
-        if kind == K_ONE:
-            data = outputs[node.deps[0]]
-        elif kind == K_ROOT:
-            data = self.data
-        else:
-            data = {name: outputs[d] for name, d, _ in node.inputs}
-        ctx = StepContext(StepInfo(self.run_id, node.name, node.ctype.name))
-        ok, out = await self._call(index, data, ctx, self.recs[index])
-        if ok:
-            outputs[index] = out
-            self._complete(index, True)
-        elif not self.stopping:
-            self._complete(index, False)
-
     async def _run_item(self, index: int, item: int) -> None:
         recs = self.item_recs[index]
         assert recs is not None
@@ -205,7 +209,7 @@ class RunState:
                 for name, d, is_item in node.inputs
             }
         ctx = StepContext(StepInfo(self.run_id, node.name, node.ctype.name, item))
-        ok, out = await self._call(index, data, ctx, rec)
+        ok, out = await self._call(node, data, ctx, rec)
         if ok:
             outputs[index][item] = out
             if rec.status == "degraded":

@@ -3,28 +3,29 @@
 from __future__ import annotations
 
 import contextvars
-import inspect
 import logging
 from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 import anyio
-from anyio.abc import TaskGroup
-from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
 from .._event import Event
 from .._registrations import EventHandler
+from ._delivery import HandlerCounters, call_handler
 from ._matching import Matcher, Subscription, check_pattern
-from ._payload import type_name
 from ._records import BusStats, DeadLetter, DeadLetterSink, HandlerFailure, HandlerStats
+from ._scopes import body_error
+
+if TYPE_CHECKING:  # imported for annotations only: `import orchestrion` stays light
+    from anyio.abc import TaskGroup
+    from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
 __all__ = ["EventBus"]
 
 _log = logging.getLogger("orchestrion.events")
-_MAX_ERROR = 500
 
 # The bus whose handler the current task is running, if any: a handler that
 # publishes on its own bus while the queue is full is served inline instead of
@@ -34,16 +35,6 @@ _delivering: contextvars.ContextVar[EventBus | None] = contextvars.ContextVar(
 )
 
 _Item = tuple[Event, tuple[Subscription, ...]]
-
-
-@dataclass(slots=True)
-class _HandlerCounters:
-    types: tuple[str, ...]
-    delivered: int = 0
-    failed: int = 0
-    timed_out: int = 0
-    retried: int = 0
-    last_error: str | None = None
 
 
 @dataclass(slots=True)
@@ -101,7 +92,7 @@ class EventBus:
         self._retry_wait = retry_wait
         self._retry_wait_max = retry_wait_max
         self._matcher = Matcher()
-        self._handler_stats: dict[str, _HandlerCounters] = {}
+        self._handler_stats: dict[str, HandlerCounters] = {}
         self._totals = _Totals()
         self._dead: deque[DeadLetter] = deque(maxlen=dead_letter_limit)
         # One queue per dispatcher: events of one run (correlation id) always
@@ -111,6 +102,7 @@ class EventBus:
         self._task_group: TaskGroup | None = None
         self._depth = 0
         self._idle: anyio.Event | None = None
+        self._held = 0
         for registration in handlers:
             self.add(registration)
 
@@ -164,9 +156,13 @@ class EventBus:
         sub = Subscription(name, patterns, handler, timeout, retries, self._matcher.remove)
         self._matcher.add(sub)
         # A name subscribed again (after unsubscribing) keeps its counters.
-        counters = self._handler_stats.setdefault(name, _HandlerCounters(patterns))
+        counters = self._handler_stats.setdefault(name, HandlerCounters(patterns))
         counters.types = patterns
         return sub
+
+    def subscribers(self, event_type: str) -> list[str]:
+        """The names of the handlers events of ``event_type`` are delivered to."""
+        return [sub.name for sub in self._matcher.match(event_type)]
 
     def wants(self, event_type: str) -> bool:
         """Whether any handler is subscribed to ``event_type``: publishers of
@@ -229,8 +225,9 @@ class EventBus:
 
     async def drain(self) -> None:
         """Wait until every event published so far, and any published by their
-        handlers meanwhile, has been delivered (or has failed)."""
-        while self._totals.pending:
+        handlers meanwhile, has been delivered (or has failed), and the runs
+        they triggered have finished."""
+        while self._totals.pending or self._held:
             if self._idle is None:
                 self._idle = anyio.Event()
             await self._idle.wait()
@@ -250,7 +247,20 @@ class EventBus:
 
     def _end(self) -> None:
         self._totals.pending -= 1
-        if not self._totals.pending and self._idle is not None:
+        self._maybe_idle()
+
+    def hold(self) -> None:
+        """Count work a handler started in the background (a triggered run) as
+        in progress, so :meth:`drain` waits for it; :meth:`release` ends it."""
+        self._held += 1
+
+    def release(self) -> None:
+        """End one :meth:`hold`."""
+        self._held -= 1
+        self._maybe_idle()
+
+    def _maybe_idle(self) -> None:
+        if not (self._totals.pending or self._held) and self._idle is not None:
             self._idle.set()
             self._idle = None
 
@@ -265,8 +275,9 @@ class EventBus:
     async def running(self) -> AsyncIterator[EventBus]:
         """Run the dispatcher tasks for the duration of the ``async with`` block.
 
-        Leaving the block normally delivers what is still queued first; leaving
-        it by an exception or cancellation drops the queued events (counted).
+        Leaving the block normally or by an exception delivers what is still
+        queued first (the exception then propagates as it was); leaving it by
+        cancellation drops the queued events (counted as dropped).
         Nested ``running()`` blocks share the outermost one's dispatchers.
         """
         if self._depth:
@@ -287,14 +298,16 @@ class EventBus:
                     # events left in it can be counted if the bus is cancelled.
                     tg.start_soon(self._dispatch, receive.clone())
                 self._sends, self._task_group, self._depth = sends, tg, 1
-                try:
-                    yield self
-                finally:
-                    # Closing the send side lets dispatchers finish the queue
-                    # and stop; new publishes are delivered inline from now on.
-                    self._sends, self._depth = None, 0
-                    for send in sends:
-                        send.close()
+                with body_error(tg) as error:
+                    try:
+                        yield self
+                    finally:
+                        # Closing the send side lets dispatchers finish the queue
+                        # and stop; new publishes are delivered inline from now on.
+                        self._sends, self._depth = None, 0
+                        for send in sends:
+                            send.close()
+            error.reraise()
         finally:
             self._task_group, self._sends, self._depth = None, None, 0
             for receive in receives:
@@ -345,62 +358,24 @@ class EventBus:
                 await self._to_sink(letter)
 
     async def _call(self, sub: Subscription, event: Event, failures: list[HandlerFailure]) -> None:
-        counters = self._handler_stats[sub.name]
-        attempts = sub.retries + 1
-        wait = self._retry_wait
-        error: Exception | None = None
-        timed_out = False
         token = _delivering.set(self)
         try:
-            for attempt in range(1, attempts + 1):
-                error, timed_out = None, False
-                try:
-                    with anyio.move_on_after(sub.timeout) as scope:
-                        result = sub.handler(event)
-                        if inspect.isawaitable(result):
-                            await result
-                    timed_out = scope.cancelled_caught
-                except Exception as exc:  # isolating handlers is the point
-                    error = exc
-                if error is None and not timed_out:
-                    counters.delivered += 1
-                    return
-                if attempt < attempts:
-                    counters.retried += 1
-                    if wait > 0:
-                        await anyio.sleep(wait)
-                    wait = min(wait * 2, self._retry_wait_max)
+            failure = await call_handler(
+                sub, event, self._handler_stats[sub.name], self._retry_wait, self._retry_wait_max
+            )
         finally:
             _delivering.reset(token)
-        if timed_out:
-            failure = HandlerFailure(
-                sub.name, "TimeoutError", f"timed out after {sub.timeout}s", True, attempts
-            )
-        else:
-            assert error is not None
-            failure = HandlerFailure(
-                sub.name, type_name(error), str(error)[:_MAX_ERROR], False, attempts
-            )
-        failures.append(failure)
-        counters.failed += 1
-        counters.timed_out += timed_out
-        counters.last_error = f"{failure.error_type}: {failure.error}"
-        _log.warning(
-            "event handler %r failed on %s event %s after %d attempt(s): %s: %s",
-            sub.name,
-            event.type,
-            event.id,
-            attempts,
-            failure.error_type,
-            failure.error,
-        )
+        if failure is not None:
+            failures.append(failure)
 
     # -- dead letters and statistics -----------------------------------------
 
     def _dead_letter(self, letter: DeadLetter) -> None:
         self._totals.dead_letters += 1
         self._dead.append(letter)
-        if letter.reason == "dropped" and self._sink is not None and self._task_group:
+        # Failed letters are awaited by the delivery that made them; the others
+        # arise where nothing can await (publish_nowait, cancellation).
+        if letter.reason != "failed" and self._sink is not None and self._task_group:
             self._task_group.start_soon(self._to_sink, letter)
 
     async def _to_sink(self, letter: DeadLetter) -> None:

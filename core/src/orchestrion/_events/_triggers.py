@@ -16,8 +16,9 @@ from ..exceptions import ConfigError
 from ._bus import EventBus
 from ._config import TriggerConfig
 from ._matching import Subscription
+from ._scopes import body_error
 
-__all__ = ["TriggerRunner", "TriggeredRun", "Triggers", "settle"]
+__all__ = ["TriggerRunner", "TriggeredRun", "Triggers"]
 
 #: Starts one run: ``runner(trigger, input, event)`` returns the run's result.
 TriggerRunner = Callable[[TriggerConfig, Any, Event], Awaitable[Any]]
@@ -53,8 +54,10 @@ class Triggers:
     Runs execute in the triggers' own task group, at most ``max_runs`` at a
     time: a trigger's bus handler only waits for a free slot, so a long run
     never holds a bus dispatcher, and a flood of trigger events is slowed down
-    at the bus rather than queued here. Finished runs are kept (the latest
-    1000) for :meth:`runs_for`.
+    at the bus rather than queued here. The bus counts runs in progress as
+    pending work, so ``await bus.drain()`` returns once they (and the events
+    they publish) are done. Finished runs are kept (the latest 1000) for
+    :meth:`runs_for`.
     """
 
     def __init__(
@@ -69,7 +72,6 @@ class Triggers:
         self._finished: deque[TriggeredRun] = deque(maxlen=_HISTORY)
         self._task_group: TaskGroup | None = None
         self._in_flight = 0
-        self._idle: anyio.Event | None = None
 
     @asynccontextmanager
     async def running(self, bus: EventBus) -> AsyncIterator[Triggers]:
@@ -85,21 +87,23 @@ class Triggers:
                     subs.append(
                         bus.subscribe(
                             trigger.on,
-                            self._handler(name, index, trigger, slots),
+                            self._handler(name, index, trigger, slots, bus),
                             name=name,
                             timeout=None,
                         )
                     )
-                try:
-                    yield self
-                finally:
-                    for sub in subs:
-                        sub.unsubscribe()
+                with body_error(tg) as error:
+                    try:
+                        yield self
+                    finally:
+                        for sub in subs:
+                            sub.unsubscribe()
+            error.reraise()
         finally:
             self._task_group = None
 
     def _handler(
-        self, name: str, index: int, trigger: TriggerConfig, slots: anyio.Semaphore
+        self, name: str, index: int, trigger: TriggerConfig, slots: anyio.Semaphore, bus: EventBus
     ) -> Callable[[Event], Awaitable[None]]:
         async def start_run(event: Event) -> None:
             if trigger.input is None:
@@ -118,13 +122,20 @@ class Triggers:
                 raise RuntimeError(msg)
             await slots.acquire()
             self._in_flight += 1
-            tg.start_soon(self._run, name, trigger, data, event, slots)
+            bus.hold()  # so bus.drain() waits for the run too
+            tg.start_soon(self._run, name, trigger, data, event, slots, bus)
 
         start_run.__qualname__ = name
         return start_run
 
     async def _run(
-        self, name: str, trigger: TriggerConfig, data: Any, event: Event, slots: anyio.Semaphore
+        self,
+        name: str,
+        trigger: TriggerConfig,
+        data: Any,
+        event: Event,
+        slots: anyio.Semaphore,
+        bus: EventBus,
     ) -> None:
         try:
             try:
@@ -136,9 +147,7 @@ class Triggers:
         finally:
             slots.release()
             self._in_flight -= 1
-            if not self._in_flight and self._idle is not None:
-                self._idle.set()
-                self._idle = None
+            bus.release()
 
     @property
     def is_running(self) -> bool:
@@ -150,23 +159,6 @@ class Triggers:
         """Triggered runs in progress."""
         return self._in_flight
 
-    async def idle(self) -> None:
-        """Wait until no triggered run is in progress."""
-        while self._in_flight:
-            if self._idle is None:
-                self._idle = anyio.Event()
-            await self._idle.wait()
-
     def runs_for(self, event_id: str) -> list[TriggeredRun]:
         """The finished runs event ``event_id`` started (of the latest 1000)."""
         return [run for run in self._finished if run.event_id == event_id]
-
-
-async def settle(bus: EventBus, triggers: Triggers) -> None:
-    """Wait until the bus has delivered everything and no triggered run is in
-    progress, including events published by those runs and runs they trigger."""
-    while True:
-        await bus.drain()
-        await triggers.idle()
-        if not bus.stats().pending and not triggers.in_flight:
-            return

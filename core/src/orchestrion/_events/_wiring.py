@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from .._event import Event
 from ._bus import EventBus
 from ._config import TriggerConfig, events_config
+from ._lifecycle import BREAKER_TYPES, breaker_event
 from ._triggers import TriggerRunner, Triggers
 
 if TYPE_CHECKING:
     from .._orchestrator import Orchestrator
 
-__all__ = ["bus_of", "events_running", "orchestrator_runner", "triggers_of"]
+__all__ = ["breaker_observer", "bus_of", "events_running", "orchestrator_runner", "triggers_of"]
+
+# Breaker states (their ``value``) and the state names of breaker events; a
+# forced-open breaker rejects calls like an open one, a disabled one reports nothing.
+_BREAKER_STATES: dict[str, Literal["open", "half_open", "closed"]] = {
+    "open": "open",
+    "forced_open": "open",
+    "half_open": "half_open",
+    "closed": "closed",
+}
 
 
 def bus_of(orchestrator: Orchestrator) -> EventBus:
@@ -77,3 +87,28 @@ async def events_running(orchestrator: Orchestrator) -> AsyncIterator[Triggers]:
         else:
             async with triggers.running(bus):
                 yield triggers
+
+
+def breaker_observer(bus: EventBus) -> Callable[[Any], None]:
+    """An observer for the orchestrator's breaker registry
+    (``breakers.subscribe(breaker_observer(bus))``) that publishes each
+    transition as ``breaker.opened`` / ``breaker.half_open`` /
+    ``breaker.closed``. Breakers report synchronously, so events are queued
+    with :meth:`EventBus.publish_nowait` (when nobody listens, nothing is built)."""
+
+    def observe(transition: Any) -> None:
+        to_state = getattr(transition.to_state, "value", transition.to_state)
+        state = _BREAKER_STATES.get(str(to_state))
+        if state is None:
+            return
+        if not bus.wants(BREAKER_TYPES[state]):
+            return
+        event = breaker_event(
+            transition.breaker,
+            state,
+            open_for=transition.retry_after if state == "open" else None,
+            reason=transition.reason or None,
+        )
+        bus.publish_nowait(event)
+
+    return observe

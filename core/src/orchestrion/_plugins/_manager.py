@@ -207,17 +207,18 @@ class PluginSet:
 
     def _register(self, record: PluginRecord, obj: object) -> None:
         record.obj = obj
-        problem = self._check_hooks(obj)
+        try:
+            problem = self._check_hooks(obj)
+            if problem is None:
+                self.pm.register(obj, name=record.name)
+        except pluggy.PluginValidationError as exc:  # anything _check_hooks did not foresee
+            problem = _short(exc)
+        except ValueError as exc:  # pluggy: the same object registered twice
+            problem = str(exc)
+        except Exception as exc:  # e.g. a property of a plugin object raising on access
+            problem = f"cannot be registered: {type(exc).__name__}: {exc}"
         if problem is not None:
             self._problem(record, self._error(PluginValidationError, record, problem))
-            return
-        try:
-            self.pm.register(obj, name=record.name)
-        except pluggy.PluginValidationError as exc:  # anything _check_hooks did not foresee
-            self._problem(record, self._error(PluginValidationError, record, _short(exc)))
-            return
-        except ValueError as exc:  # pluggy: the same object registered twice
-            self._problem(record, self._error(PluginValidationError, record, str(exc)))
             return
         staging = Staging(record.name)
         for kind, (hook, cls) in KINDS.items():
@@ -227,32 +228,33 @@ class PluginSet:
                     self._unregister(record)
                     self._problem(record, error)
                     return
+        # Normally caught by register() already; kept for a plugin that swallowed
+        # the PluginConflictError register() raised and registered again.
         conflicts = self.registry.conflicts(staging)
         if conflicts:
             self._unregister(record)
             kind, name, other = conflicts[0]
-            if other == record.name:
-                problem = f"registers {NOUNS[kind]} {name!r} twice"
-                self._problem(record, self._error(PluginValidationError, record, problem))
-                return
-            other_label = self.records[other].label() if other in self.records else repr(other)
-            msg = (
-                f"{record.label()} registers {NOUNS[kind]} {name!r}, already registered by "
-                f"{other_label}; disable one of them with -p no:{record.name} "
-                f"or -p no:{other}"
-            )
-            self._problem(
-                record,
-                PluginConflictError(
-                    msg,
-                    plugin=record.name,
-                    other=other,
-                    distribution=record.distribution,
-                    version=record.version,
-                ),
-            )
+            self._problem(record, self._conflict(record, kind, name, other))
             return
         self.registry.commit(staging)
+
+    def _conflict(self, record: PluginRecord, kind: str, name: str, other: str) -> PluginError:
+        """The error for ``record`` registering ``name``, which ``other`` has."""
+        if other == record.name:
+            problem = f"registers {NOUNS[kind]} {name!r} twice"
+            return self._error(PluginValidationError, record, problem)
+        other_label = self.records[other].label() if other in self.records else repr(other)
+        msg = (
+            f"{record.label()} registers {NOUNS[kind]} {name!r}, already registered by "
+            f"{other_label}; disable one of them with -p no:{record.name} or -p no:{other}"
+        )
+        return PluginConflictError(
+            msg,
+            plugin=record.name,
+            other=other,
+            distribution=record.distribution,
+            version=record.version,
+        )
 
     def _check_hooks(self, obj: object) -> str | None:
         """The first problem with ``obj``'s hook implementations, in our words:
@@ -306,14 +308,33 @@ class PluginSet:
             problem = f"implements {hook}() as a wrapper; registration hooks cannot be wrappers"
             return self._error(PluginValidationError, record, problem)
 
+        table = self.registry.table(kind)
+        raised: list[PluginError] = []
+
         def register(item: object) -> None:
             if not isinstance(item, cls):
                 msg = f"register() takes a {cls.__name__}, got {type(item).__name__}"
                 raise TypeError(msg)
+            name = item.name
+            other = table.owner(name)
+            if other is None and any(staged.name == name for staged in bucket):
+                other = record.name
+            if other is not None:
+                # As the hook specs say: raised to the plugin, which may handle it.
+                error = self._conflict(record, kind, name, other)
+                raised.append(error)
+                raise error
             bucket.append(item)
 
         try:
             returned = self.call_impl(hook, impl, register=register)
+        except PluginError as exc:
+            if any(exc is error for error in raised):
+                return exc  # our own conflict error, not wrapped in "failed in ..."
+            where = f"{noun} registration in {hook}()"
+            return self._error(
+                PluginValidationError, record, f"failed in {where}: {type(exc).__name__}: {exc}"
+            )
         except Exception as exc:  # the plugin's own code: report, never crash the host
             where = f"{noun} registration in {hook}()"
             return self._error(

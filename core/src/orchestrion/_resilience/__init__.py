@@ -7,10 +7,10 @@ The engine builds one :class:`PolicyRunner` per step and awaits
 from ._apply import FallbackHooks as FallbackHooks
 from ._apply import Outcome as Outcome
 from ._apply import PolicyRunner as PolicyRunner
-from ._breaker import BreakerMetrics as BreakerMetrics
-from ._breaker import BreakerState as BreakerState
-from ._breaker import BreakerTransition as BreakerTransition
 from ._breaker import CircuitBreaker as CircuitBreaker
+from ._breaker_state import BreakerMetrics as BreakerMetrics
+from ._breaker_state import BreakerState as BreakerState
+from ._breaker_state import BreakerTransition as BreakerTransition
 from ._breakers import BreakerRegistry as BreakerRegistry
 from ._failures import FailureLog as FailureLog
 from ._failures import FailureRecord as FailureRecord

@@ -15,6 +15,7 @@ awaited directly; the policy costs one small object per call.
 from __future__ import annotations
 
 import inspect
+import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -173,7 +174,16 @@ class PolicyRunner:
                 state.attempts = 1
                 state.record(exc, component=self.component, attempt=1)
                 return await self._fall_back(exc, state, alternative, plugins)
+        # The first attempt runs here, outside the retry machinery, so that a
+        # call that succeeds at once pays only for the breaker and the timeout.
+        start = time.monotonic()
+        try:
+            return Outcome("succeeded", await self._attempt(call, 1, step))
+        except Exception as exc:
+            first = exc
         state = _Call(step, data, self._keep, self._log)
+        state.attempts = 1
+        state.record(first, component=self.component, attempt=1)
 
         async def attempt(number: int) -> Any:
             state.attempts = number
@@ -184,7 +194,7 @@ class PolicyRunner:
                 raise
 
         try:
-            value = await self._retry.run(attempt)
+            value = await self._retry.resume(attempt, first, start)
         except Exception as exc:
             return await self._fall_back(exc, state, alternative, plugins)
         return Outcome("succeeded", value, state.attempts, failures=tuple(state.failures))

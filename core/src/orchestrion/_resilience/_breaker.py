@@ -30,61 +30,20 @@ import logging
 import threading
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from enum import StrEnum
 from typing import TypeVar
 
 from ..exceptions import CircuitOpenError
+from ._breaker_state import BreakerMetrics, BreakerState, BreakerTransition
 from ._policy import BreakerPolicy
 from ._types import resolve_exception_types
 
-__all__ = ["BreakerMetrics", "BreakerState", "BreakerTransition", "CircuitBreaker", "Permit"]
+__all__ = ["CircuitBreaker", "Permit"]
 
 T = TypeVar("T")
 _log = logging.getLogger("orchestrion.resilience")
 
 _SUCCESS, _FAILURE, _IGNORE = 0, 1, 2
 _FAIL_BIT, _SLOW_BIT = 1, 2
-
-
-class BreakerState(StrEnum):
-    """The state of a :class:`CircuitBreaker`."""
-
-    CLOSED = "closed"
-    OPEN = "open"
-    HALF_OPEN = "half_open"
-    FORCED_OPEN = "forced_open"
-    DISABLED = "disabled"
-
-
-@dataclass(frozen=True, slots=True)
-class BreakerTransition:
-    """One state change, as reported to the breaker's observer.
-
-    ``at`` is the breaker clock's time; ``retry_after`` the open period when
-    entering OPEN; ``reason`` a short human explanation.
-    """
-
-    breaker: str
-    from_state: BreakerState
-    to_state: BreakerState
-    at: float
-    reason: str
-    retry_after: float | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class BreakerMetrics:
-    """A snapshot of a breaker: state, window counts and rates (percent)."""
-
-    state: BreakerState
-    calls: int
-    failures: int
-    slow_calls: int
-    failure_rate: float
-    slow_call_rate: float
-    trips: int
-    retry_after: float | None
 
 
 class Permit:
@@ -130,6 +89,9 @@ class CircuitBreaker:
         self._success = resolve_exception_types(policy.success, "breaker.success")
         self._counted = self._ignore + self._success
         self._slow = policy.slow_call_duration
+        self._size = policy.window
+        self._min_calls = policy.minimum_calls
+        self._pending: list[BreakerTransition] = []
         self._lock = threading.Lock()
         self._state = BreakerState.CLOSED if policy.enabled else BreakerState.DISABLED
         self._epoch = 0
@@ -164,9 +126,13 @@ class CircuitBreaker:
             return f"slow-call rate {slow * 100 / calls:.1f}% >= {p.slow_call_rate:g}%"
         return None
 
-    def _to(
-        self, state: BreakerState, now: float, reason: str, events: list[BreakerTransition]
-    ) -> None:
+    def _to(self, state: BreakerState, now: float, reason: str) -> None:
+        if self._state is BreakerState.HALF_OPEN:
+            calls, failures, slow = self._trial_calls, self._trial_failures, self._trial_slow
+        else:
+            calls, failures, slow = self._count, self._failures, self._slow_calls
+        failure_rate = failures * 100 / calls if calls else None
+        slow_rate = slow * 100 / calls if calls else None
         retry_after = None
         if state is BreakerState.OPEN:
             self._trips += 1
@@ -186,10 +152,17 @@ class CircuitBreaker:
         elif state is BreakerState.CLOSED:
             self._clear_window()
             self._trips = 0
-        events.append(BreakerTransition(self.name, self._state, state, now, reason, retry_after))
+        self._pending.append(
+            BreakerTransition(
+                self.name, self._state, state, now, reason, retry_after, failure_rate, slow_rate
+            )
+        )
         self._state = state
 
-    def _publish(self, events: list[BreakerTransition]) -> None:
+    def _publish(self) -> None:
+        """Report pending transitions, outside the lock (observers may be slow)."""
+        with self._lock:
+            events, self._pending = self._pending, []
         if self._observer is None:
             return
         for event in events:
@@ -212,26 +185,25 @@ class CircuitBreaker:
         if state is BreakerState.DISABLED:
             return _UNTRACKED
         now = self._clock()
-        events: list[BreakerTransition] = []
         try:
             with self._lock:
-                return self._acquire_slow(now, events)
+                return self._acquire_slow(now)
         finally:
-            if events:
-                self._publish(events)
+            if self._pending:
+                self._publish()
 
-    def _acquire_slow(self, now: float, events: list[BreakerTransition]) -> Permit:
+    def _acquire_slow(self, now: float) -> Permit:
         state = self._state
         if state is BreakerState.CLOSED:
             return Permit(self._epoch, now, False)
         if state is BreakerState.DISABLED:
             return _UNTRACKED
         if state is BreakerState.OPEN and now >= self._open_until:
-            self._to(BreakerState.HALF_OPEN, now, "open period over", events)
+            self._to(BreakerState.HALF_OPEN, now, "open period over")
         elif state is BreakerState.HALF_OPEN and (
             now - self._half_open_since >= self.policy.max_half_open_duration
         ):
-            self._to(BreakerState.OPEN, now, "trial calls took too long", events)
+            self._to(BreakerState.OPEN, now, "trial calls took too long")
         state = self._state
         if state is BreakerState.HALF_OPEN and self._trials_started < self.policy.half_open_calls:
             self._trials_started += 1
@@ -265,7 +237,6 @@ class CircuitBreaker:
         else:
             kind = self._classify(error)
         now = self._clock()
-        events: list[BreakerTransition] = []
         with self._lock:
             if permit.epoch != self._epoch:
                 return
@@ -277,41 +248,46 @@ class CircuitBreaker:
             if self._slow is not None and now - permit.start > self._slow:
                 bits |= _SLOW_BIT
             if permit.trial:
-                self._record_trial(bits, now, events)
+                self._record_trial(bits, now)
             else:
-                self._record_window(bits, now, events)
-        if events:
-            self._publish(events)
+                # The window, inlined: this runs after every call of every step.
+                ring, pos, count = self._ring, self._pos, self._count
+                if count == self._size:
+                    old = ring[pos]
+                    if old:
+                        self._failures -= old & _FAIL_BIT
+                        self._slow_calls -= old >> 1
+                else:
+                    count = self._count = count + 1
+                ring[pos] = bits
+                self._pos = pos + 1 if pos + 1 < self._size else 0
+                if bits:
+                    self._failures += bits & _FAIL_BIT
+                    self._slow_calls += bits >> 1
+                # A success cannot raise a rate, except by completing the minimum.
+                if (
+                    (bits or count == self._min_calls)
+                    and count >= self._min_calls
+                    and self._state is BreakerState.CLOSED
+                ):
+                    reason = self._over(count, self._failures, self._slow_calls)
+                    if reason is not None:
+                        self._to(BreakerState.OPEN, now, reason)
+        if self._pending:
+            self._publish()
 
-    def _record_window(self, bits: int, now: float, events: list[BreakerTransition]) -> None:
-        ring = self._ring
-        old = ring[self._pos]
-        if self._count == len(ring):
-            self._failures -= old & _FAIL_BIT
-            self._slow_calls -= (old & _SLOW_BIT) >> 1
-        else:
-            self._count += 1
-        ring[self._pos] = bits
-        self._pos = (self._pos + 1) % len(ring)
-        self._failures += bits & _FAIL_BIT
-        self._slow_calls += (bits & _SLOW_BIT) >> 1
-        if self._state is BreakerState.CLOSED and self._count >= self.policy.minimum_calls:
-            reason = self._over(self._count, self._failures, self._slow_calls)
-            if reason is not None:
-                self._to(BreakerState.OPEN, now, reason, events)
-
-    def _record_trial(self, bits: int, now: float, events: list[BreakerTransition]) -> None:
+    def _record_trial(self, bits: int, now: float) -> None:
         self._trial_calls += 1
         self._trial_failures += bits & _FAIL_BIT
-        self._trial_slow += (bits & _SLOW_BIT) >> 1
+        self._trial_slow += bits >> 1
         calls = self._trial_calls
         if calls < self.policy.half_open_calls:
             return
         reason = self._over(calls, self._trial_failures, self._trial_slow)
         if reason is None:
-            self._to(BreakerState.CLOSED, now, "trial calls succeeded", events)
+            self._to(BreakerState.CLOSED, now, "trial calls succeeded")
         else:
-            self._to(BreakerState.OPEN, now, f"trial calls: {reason}", events)
+            self._to(BreakerState.OPEN, now, f"trial calls: {reason}")
 
     def _classify(self, error: Exception) -> int:
         """Success, failure or ignored; a group is ignored (or a success) only
@@ -369,15 +345,14 @@ class CircuitBreaker:
             )
 
     def _manual(self, state: BreakerState, reason: str) -> None:
-        events: list[BreakerTransition] = []
         with self._lock:
             now = self._clock()
-            self._to(state, now, reason, events)
+            self._to(state, now, reason)
             self._epoch += 1  # results of calls started before do not count
             self._clear_window()
             self._clear_trials()
             self._trips = 0
-        self._publish(events)
+        self._publish()
 
     def reset(self) -> None:
         """Close the breaker and clear its metrics and trip count."""

@@ -6,7 +6,8 @@ import time
 from collections.abc import Callable, Iterator
 
 from ..exceptions import ConfigError
-from ._breaker import BreakerTransition, CircuitBreaker
+from ._breaker import CircuitBreaker
+from ._breaker_state import BreakerTransition
 from ._policy import BreakerPolicy
 
 __all__ = ["BreakerRegistry"]

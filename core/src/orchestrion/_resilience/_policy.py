@@ -48,15 +48,18 @@ class RetryPolicy(_Strict):
     timeout: float | None = Field(
         default=None,
         gt=0,
-        description="Give up retrying after this many seconds in all (null: no limit).",
+        description="Seconds for all attempts and waits together; retrying stops when the "
+        "next wait would overrun it (null: no limit).",
     )
     wait_initial: float = Field(default=0.1, ge=0, description="First backoff wait, seconds.")
     wait_max: float = Field(default=5.0, ge=0, description="Longest backoff wait, seconds.")
     wait_jitter: float = Field(
-        default=1.0, ge=0, description="Random extra wait added to each backoff, up to seconds."
+        default=1.0, ge=0, description="Up to this many random seconds added to each backoff wait."
     )
     wait_exp_base: float = Field(
-        default=2.0, ge=1, description="Each wait is the previous one times this."
+        default=2.0,
+        ge=1,
+        description="Growth factor: wait n is wait_initial times base^(n-1), capped at wait_max.",
     )
     retry_on: tuple[str, ...] = Field(
         default=DEFAULT_RETRY_ON,
@@ -83,7 +86,9 @@ class TimeoutPolicy(_Strict):
 class BreakerPolicy(_Strict):
     """A circuit breaker per component type (resilience4j semantics)."""
 
-    enabled: bool = Field(default=True, description="Whether calls go through a breaker.")
+    enabled: bool = Field(
+        default=True, description="Whether calls go through the component type's breaker."
+    )
     window: int = Field(default=100, ge=1, description="Sliding window: the last N calls.")
     minimum_calls: int = Field(
         default=10, ge=1, description="Calls needed in the window before rates are judged."
@@ -110,7 +115,9 @@ class BreakerPolicy(_Strict):
         default=3, ge=1, description="Trial calls admitted in the half-open state."
     )
     max_half_open_duration: float = Field(
-        default=60.0, gt=0, description="Seconds half-open may last before it re-opens."
+        default=60.0,
+        gt=0,
+        description="Seconds half-open may last; the next call after that re-opens the breaker.",
     )
     ignore: tuple[str, ...] = Field(
         default=(), description="Exception types that count as neither success nor failure."

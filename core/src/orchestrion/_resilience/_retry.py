@@ -1,6 +1,7 @@
 """Retries with stamina: the only module that imports it.
 
-The first attempt runs outside stamina, so a call that succeeds at once pays
+stamina is imported lazily, on the first retry or testing switch. The first
+attempt runs outside stamina, so a call that succeeds at once pays
 nothing for its retry policy. When it fails with a retryable error, stamina
 takes over: its first attempt *replays* that failure (re-raises it without
 calling again), so stamina counts attempts, computes the jittered exponential
@@ -31,8 +32,6 @@ import time
 from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import Protocol, TypeVar
-
-import stamina
 
 from ..exceptions import CircuitOpenError
 from ._policy import RetryPolicy
@@ -85,6 +84,8 @@ def set_testing(enabled: bool, *, attempts: int | None = None) -> _RestoreTestin
     :returns: a context manager that restores the previous mode on exit, so
         ``with set_testing(True): ...`` scopes it.
     """
+    import stamina
+
     if attempts is None:
         restore = stamina.set_testing(enabled, attempts=_TESTING_ATTEMPTS_CAP, cap=True)
     else:
@@ -94,6 +95,8 @@ def set_testing(enabled: bool, *, attempts: int | None = None) -> _RestoreTestin
 
 def is_testing() -> bool:
     """Whether :func:`set_testing` made retry waits instant."""
+    import stamina
+
     return stamina.is_testing()
 
 
@@ -167,14 +170,25 @@ class RetryPlan:
         try:
             return await attempt(1)
         except Exception as exc:
-            if self.attempts == 1 or self.retry_decision(exc, 1, 0.0) is False:
-                raise
             first = exc
-        return await self._retry(attempt, first, start)
+        return await self.resume(attempt, first, start)
 
-    async def _retry(
+    async def resume(
         self, attempt: Callable[[int], Awaitable[T]], first: Exception, start: float
     ) -> T:
+        """Continue after attempt 1 failed with ``first`` (it started at
+        ``start``, from ``time.monotonic``): retry with ``attempt(2)``, ... or
+        re-raise ``first`` if it is not worth retrying.
+
+        Callers that run the first attempt themselves (to keep the success
+        path free of any retry machinery) hand over here.
+        """
+        if self.attempts == 1 or self.retry_decision(first, 1, time.monotonic() - start) is False:
+            raise first
+        # Imported on the first retry: stamina and tenacity cost ~10 ms of
+        # start-up that a run without failures never needs.
+        import stamina
+
         p = self.policy
         current = 1
 

@@ -49,13 +49,32 @@ _COMBINATOR_KEYS = {"all": "conditions", "any": "conditions", "not": "condition"
 
 @dataclass(slots=True)
 class ConditionTrace:
-    """One condition evaluated for one piece of data: what, the result and why."""
+    """One condition evaluated for one piece of data: what, the result and why.
+
+    ``why`` is worded on demand: building the sentence for every condition of
+    every rule would cost more than evaluating the rules.
+    """
 
     condition: str
     result: bool
-    why: str
+    profile: DataProfile = field(repr=False)
     children: list[ConditionTrace] = field(default_factory=list)
     error: str | None = None
+    nested: bool = False
+    reads_data: bool = False
+
+    @property
+    def why(self) -> str:
+        """Why the condition held or not, in words."""
+        if self.error is not None:
+            return f"check raised {self.error}; counted as not holding"
+        if self.nested:
+            held = sum(c.result for c in self.children)
+            return f"{held} of {len(self.children)} evaluated nested condition(s) held"
+        verb = "holds" if self.result else "does not hold"
+        if self.reads_data:
+            return f"{verb} for the data itself ({self.profile.summary()})"
+        return f"{verb} for {self.profile.summary()}"
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready mapping (children nested)."""
@@ -184,40 +203,40 @@ class CompiledCondition:
         """Whether ``data`` satisfies the condition; appends a trace to ``sink``
         when one is given. A check that raises counts as not holding (and the
         trace says so) rather than aborting routing for every item."""
-        if sink is None and not self.nested:
+        check, params = self.condition.check, self.params
+        if not self.nested:
+            error = None
             try:
-                return bool(self.condition.check(data, profile, self.params))
+                result = bool(check(data, profile, params))
             except Exception as exc:  # a plugin's check: never take routing down
                 self._log(exc)
-                return False
+                result, error = False, f"{type(exc).__name__}: {exc}"
+            if sink is not None:
+                sink.append(
+                    ConditionTrace(
+                        self.label,
+                        result,
+                        profile,
+                        [],
+                        error,
+                        reads_data=not self.condition.profile_only,
+                    )
+                )
+            return result
+        # A combinator: its nested conditions record into our children.
         children: list[ConditionTrace] = []
         token = _SINK.set(children if sink is not None else None)
         error = None
         try:
-            result = bool(self.condition.check(data, profile, self.params))
+            result = bool(check(data, profile, params))
         except Exception as exc:  # a plugin's check: never take routing down
             self._log(exc)
             result, error = False, f"{type(exc).__name__}: {exc}"
         finally:
             _SINK.reset(token)
         if sink is not None:
-            sink.append(
-                ConditionTrace(
-                    self.label, result, self._why(result, profile, children, error), children, error
-                )
-            )
+            sink.append(ConditionTrace(self.label, result, profile, children, error, nested=True))
         return result
-
-    def _why(
-        self, result: bool, profile: DataProfile, children: list[ConditionTrace], error: str | None
-    ) -> str:
-        if error is not None:
-            return f"check raised {error}; counted as not holding"
-        if children or self.nested:
-            held = sum(c.result for c in children)
-            return f"{held} of {len(children)} evaluated nested condition(s) held"
-        verb = "holds" if result else "does not hold"
-        return f"{verb} for {profile.summary()}"
 
     def _log(self, exc: Exception) -> None:
         by = f" (plugin {self.owner!r})" if self.owner else ""

@@ -4,8 +4,9 @@ Each orchestrator keeps one :class:`HealthBook`: success and failure counts and
 an exponentially weighted moving average (EWMA) of call latency per component
 type, fed after every step (:meth:`HealthBook.record`). :func:`choose` ranks
 the component types that provide one capability: open breakers are skipped,
-then the strategy orders the rest, with the type name as the final tie-break so
-equal figures always give the same answer.
+then the strategy orders the rest; equal figures fall back to registration
+order (plugins register their preferred provider first), so the same figures
+always give the same answer.
 """
 
 from __future__ import annotations
@@ -142,8 +143,8 @@ def _rank(strategy: Strategy, order: int, c: Candidate) -> tuple[Any, ...]:
     if strategy == "first":
         return (half, order, c.component)
     if strategy == "fastest":
-        return (half, slow, -c.success_rate, c.component)
-    return (half, -c.success_rate, slow, c.component)
+        return (half, slow, -c.success_rate, order, c.component)
+    return (half, -c.success_rate, slow, order, c.component)
 
 
 def choose(

@@ -91,7 +91,15 @@ class Explanation:
         if self.ordering or self.ignored_hints:
             lines.append("ordering:")
             lines.extend(f"  {line}" for line in self.ordering)
-            lines.extend(f"  ignored: {line}" for line in self.ignored_hints)
+            if self.ignored_hints:
+                # One line: hints to absent types are common and say little each.
+                absent = sorted(
+                    {line.split(": ", 1)[0].rsplit(" ", 1)[-1] for line in self.ignored_hints}
+                )
+                lines.append(
+                    f"  ignored {len(self.ignored_hints)} hint(s) naming types not in "
+                    f"the route: {', '.join(absent)}"
+                )
         if self.choices:
             lines.append("choices:")
             for choice in self.choices:

@@ -32,8 +32,6 @@ if TYPE_CHECKING:
 @pytest.fixture
 def orchestrion_factory() -> Iterator[Callable[..., Orchestrator]]:
     """Build orchestrators with ``make_orchestrator``; close them after the test."""
-    import anyio
-
     from orchestrion.testing import make_orchestrator
 
     built: list[Orchestrator] = []
@@ -45,7 +43,7 @@ def orchestrion_factory() -> Iterator[Callable[..., Orchestrator]]:
 
     yield factory
     for orchestrator in reversed(built):
-        anyio.run(orchestrator.aclose)
+        orchestrator.close()
 
 
 @pytest.fixture

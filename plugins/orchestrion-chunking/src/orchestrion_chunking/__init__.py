@@ -16,9 +16,9 @@ from ._splitter import Splitter as Splitter
 from ._splitter import count_words as count_words
 
 __all__ = [
-    "DEFAULT_THRESHOLD",
     "Chunk",
     "ChunkingPlugin",
+    "DEFAULT_THRESHOLD",
     "SplitOptions",
     "Splitter",
     "TooLongParams",

@@ -101,7 +101,7 @@ def load_strict(data: str | bytes, options: ParseOptions) -> Any:
         raise Problem(msg) from None
     # Counting brackets is C-speed and bounds the depth from above, so the
     # walk only runs for documents that could possibly be too deep.
-    if isinstance(value, dict | list):
+    if isinstance(value, dict | list) and len(data) > 2 * options.max_depth:
         if isinstance(data, str):
             brackets = data.count("[") + data.count("{")
         else:
@@ -146,7 +146,15 @@ class JsonParser:
 
     def __init__(self, options: ParseOptions) -> None:
         self.options = options
+        # A document of n characters nests at most n // 2 deep, so one this
+        # short can break neither limit: it goes straight to orjson.
+        self._short = min(options.max_size, 2 * options.max_depth + 1)
 
     def process(self, data: Any, ctx: StepContext) -> Any:
         """Parse ``data`` (str or bytes) into dicts, lists and scalars."""
+        if (type(data) is bytes or type(data) is str) and len(data) <= self._short:
+            try:
+                return orjson.loads(data)
+            except orjson.JSONDecodeError:
+                pass  # the full path below explains the error
         return parse_json(data, self.options)

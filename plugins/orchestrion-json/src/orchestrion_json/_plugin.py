@@ -13,7 +13,6 @@ from ._detect import (
     first_line_is_json,
     is_json,
     is_jsonl,
-    looks_like_json,
     starts_like_json,
 )
 from ._dump import DumpOptions, JsonDumper
@@ -123,22 +122,21 @@ def analyze_requirements(data: Any, profile: DataProfile) -> Sequence[str] | Non
     line parses, is routed too, on purpose: the run then fails with a
     ParseError naming the line and column instead of treating it as prose.
     """
-    if profile.format not in ("json", "jsonl"):
-        return None
     if isinstance(data, str | bytes):
         text = data
     elif isinstance(data, bytearray | memoryview):
         text = bytes(data)
     else:
         return None
-    if profile.format == "jsonl" and is_jsonl(text, profile, _LINES_CHECK):
+    if profile.format == "jsonl" and (
+        is_jsonl(text, profile, _LINES_CHECK) or first_line_is_json(text)
+    ):
         return ["json.lines"]
-    if len(text) <= REQUIREMENT_CHECK_CAP and is_json(text, profile, _PARSE_CHECK):
-        return ["json.parse"]
-    # Malformed but framed like JSON: route it anyway, so the run fails in the
-    # component that names the line and column instead of treating it as prose.
-    if profile.format == "jsonl" and first_line_is_json(text):
-        return ["json.lines"]
-    if looks_like_json(text) or starts_like_json(text):
+    # Framed like JSON (the profile's "json"): small inputs must parse or open
+    # like JSON, so "[Note] ... [1]" stays prose; large ones are trusted.
+    framed = profile.format == "json" and (
+        len(text) > REQUIREMENT_CHECK_CAP or is_json(text, profile, _PARSE_CHECK)
+    )
+    if framed or starts_like_json(text):
         return ["json.parse"]
     return None

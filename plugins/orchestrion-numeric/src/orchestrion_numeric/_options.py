@@ -99,7 +99,7 @@ class StatsOptions(BaseModel):
         default=(25.0, 50.0, 75.0, 90.0, 95.0, 99.0),
         description=(
             "Percentiles to report, from 0 (the minimum) to 100 (the maximum), "
-            "in steps of 0.1; each is reported under 'p<value>', e.g. 'p99.9'."
+            "in steps of 0.1; each is reported under its name, e.g. 'p50' or 'p99.9'."
         ),
     )
     method: Literal["inclusive", "exclusive"] = Field(

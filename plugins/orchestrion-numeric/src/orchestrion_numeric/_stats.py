@@ -114,7 +114,8 @@ class Summariser:
         return Stats(
             count=count,
             sum=total,
-            mean=statistics.fmean(values),
+            # fmean can round an ulp outside the data ([0.05] * 3); the true mean cannot.
+            mean=min(max(statistics.fmean(values), low), high),
             min=low,
             max=high,
             stdev=None if stdev is None else float(stdev),
