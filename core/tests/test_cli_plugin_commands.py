@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from orchestrion.cli import PluginInfo, cli
+from orchestrion.cli import DoctorReport, PluginInfo, cli
 
 Install = Callable[..., Path]
 
@@ -149,3 +149,15 @@ def test_doctor_checks_commands(orchestrion_distribution: Install) -> None:
     result = CliRunner().invoke(cli, ["--plugins", "sneaky", "plugins", "doctor"])
     assert result.exit_code == 3
     assert "adds command 'plugins'" in result.output
+
+
+def test_doctor_finds_command_clashes_between_plugins(orchestrion_distribution: Install) -> None:
+    """Two plugins fine alone but adding the same command: doctor reports it."""
+    add_plugin(orchestrion_distribution, "aaa", COMMAND.format(command="greet", plugin="aaa"))
+    add_plugin(orchestrion_distribution, "bbb", COMMAND.format(command="greet", plugin="bbb"))
+    result = CliRunner().invoke(cli, ["--plugins", "aaa,bbb", "plugins", "doctor", "--json"])
+    assert result.exit_code == 3
+    report = DoctorReport.model_validate_json(result.stdout)
+    assert all(c.status == "ok" for c in report.checks if c.name in {"aaa", "bbb"})
+    assert len(report.problems) == 1
+    assert "adds command 'greet', already added by plugin 'bbb'" in report.problems[0]

@@ -7,8 +7,6 @@ import pytest
 from orchestrion import Event, EventBus, TransientError
 from orchestrion._events._run_events import RunEvents
 
-pytestmark = pytest.mark.anyio
-
 
 class Watched:
     """A payload that notes whether anything measured it."""
@@ -44,6 +42,7 @@ async def simulate(events: RunEvents, data: object) -> None:
     )
 
 
+@pytest.mark.anyio
 async def test_lifecycle_events_arrive_in_order_with_summaries() -> None:
     """A run's events reach a handler in the order the run made them, with payload
     summaries instead of payloads."""
@@ -75,6 +74,7 @@ async def test_lifecycle_events_arrive_in_order_with_summaries() -> None:
     assert seen[-1].data["status"] == "degraded"
 
 
+@pytest.mark.anyio
 async def test_nothing_is_built_when_nobody_listens() -> None:
     """With no subscriber (or no bus), payloads are not even measured."""
     data = Watched()
@@ -84,3 +84,16 @@ async def test_nothing_is_built_when_nobody_listens() -> None:
     await simulate(RunEvents(None, "run-2"), data)
     assert not data.measured
     assert bus.stats().published == 0
+
+
+def test_for_run_is_none_unless_someone_listens() -> None:
+    """for_run gives no publisher when no handler wants run or step events."""
+    bus = EventBus()
+    assert RunEvents.for_run(None, "r") is None
+    assert RunEvents.for_run(bus, "r") is None
+    bus.subscribe("breaker.*", lambda event: None, name="breakers")
+    assert RunEvents.for_run(bus, "r") is None
+    bus.subscribe("step.failed", lambda event: None, name="failures")
+    events = RunEvents.for_run(bus, "r")
+    assert events is not None
+    assert events.run_id == "r"

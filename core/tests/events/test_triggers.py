@@ -189,3 +189,18 @@ async def test_drain_waits_for_runs_triggered_by_runs() -> None:
         await bus.publish(Event(type="first"))
         await bus.drain()
         assert order == ["first", "second"]
+
+
+@pytest.mark.anyio
+async def test_trigger_name_taken_by_a_handler_is_a_config_error() -> None:
+    """A trigger named like an existing handler is a ConfigError naming the key."""
+
+    async def runner(config: TriggerConfig, data: Any, event: Event) -> None:
+        return None
+
+    bus = EventBus()
+    bus.subscribe("x", lambda event: None, name="audit")
+    triggers = Triggers([trigger(on="job", process=True, name="audit")], runner)
+    with pytest.raises(ConfigError, match=r"events\.triggers\.0\.name: .*already subscribed"):
+        async with triggers.running(bus):
+            pass

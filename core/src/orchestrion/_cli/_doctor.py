@@ -4,8 +4,8 @@ Each selected plugin is imported and validated in a fresh plugin set holding
 only it (no other installed or built-in plugin), so its own problems cannot
 be blamed on a neighbour; its ``register_commands`` is checked too. Then the
 selected plugins are loaded together, which reveals what only shows in
-company: name conflicts, duplicate plugin names, unmet requirements. Blocked
-plugins are not imported, only reported as blocked.
+company: name conflicts (registrations and commands), duplicate plugin names,
+unmet requirements. Blocked plugins are not imported, only reported as blocked.
 """
 
 from __future__ import annotations
@@ -77,7 +77,9 @@ def _diagnose(state: CliState) -> DoctorReport:
 
     problems = [line for check in checks for line in check.problems]
     together = state.plugin_set()
-    for error in together.problems:
+    in_company: list[PluginError] = list(together.problems)
+    collect_commands(together, COMMANDS, in_company)  # e.g. two plugins adding one name
+    for error in in_company:
         if str(error) not in problems:
             problems.append(str(error))
     try:

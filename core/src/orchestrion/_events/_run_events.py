@@ -32,6 +32,16 @@ from ._payload import payload_summary
 
 __all__ = ["RunEvents"]
 
+_RUN_TYPES = (
+    RUN_STARTED,
+    STEP_STARTED,
+    STEP_RETRYING,
+    STEP_SUCCEEDED,
+    STEP_FAILED,
+    STEP_DEGRADED,
+    RUN_FINISHED,
+)
+
 
 class RunEvents:
     """Publishes the lifecycle events of run ``run_id`` on ``bus`` (``None``:
@@ -43,6 +53,16 @@ class RunEvents:
     def __init__(self, bus: EventBus | None, run_id: str) -> None:
         self.bus = bus
         self.run_id = run_id
+
+    @classmethod
+    def for_run(cls, bus: EventBus | None, run_id: str) -> RunEvents | None:
+        """A publisher for run ``run_id``, or ``None`` when no handler listens
+        to any run or step event: the engine then skips every call with one
+        ``is None`` test per step. (Handlers subscribed during a run are
+        served from the next run on.)"""
+        if bus is None or not any(bus.wants(t) for t in _RUN_TYPES):
+            return None
+        return cls(bus, run_id)
 
     def _wants(self, event_type: str) -> EventBus | None:
         bus = self.bus

@@ -80,18 +80,19 @@ class Triggers:
         subs: list[Subscription] = []
         slots = anyio.Semaphore(self._max_runs)
         try:
+            # Subscribed before the task group opens, so a bad trigger raises
+            # its own error rather than an exception group. Nothing can be
+            # delivered before the group is set: opening it does not yield.
+            for index, trigger in enumerate(self._triggers, start=1):
+                name = trigger.name or f"trigger.{index}"
+                handler = self._handler(name, index, trigger, slots, bus)
+                try:
+                    subs.append(bus.subscribe(trigger.on, handler, name=name, timeout=None))
+                except ValueError as exc:  # its name is taken by another handler
+                    key = f"events.triggers.{index - 1}.name"
+                    raise ConfigError(str(exc), key=key) from None
             async with anyio.create_task_group() as tg:
                 self._task_group = tg
-                for index, trigger in enumerate(self._triggers, start=1):
-                    name = trigger.name or f"trigger.{index}"
-                    subs.append(
-                        bus.subscribe(
-                            trigger.on,
-                            self._handler(name, index, trigger, slots, bus),
-                            name=name,
-                            timeout=None,
-                        )
-                    )
                 with body_error(tg) as error:
                     try:
                         yield self
@@ -101,6 +102,8 @@ class Triggers:
             error.reraise()
         finally:
             self._task_group = None
+            for sub in subs:
+                sub.unsubscribe()
 
     def _handler(
         self, name: str, index: int, trigger: TriggerConfig, slots: anyio.Semaphore, bus: EventBus
@@ -116,14 +119,19 @@ class Triggers:
                     "publish it with that key or change the trigger's 'input'"
                 )
                 raise ConfigError(msg, key=f"events.triggers.{index - 1}.input")
+            await slots.acquire()
             tg = self._task_group
-            if tg is None:  # the triggers stopped while this event was queued
+            if tg is None:  # the triggers stopped while this event waited
+                slots.release()
                 msg = f"trigger {name!r} is not running; event {event.id} was not acted on"
                 raise RuntimeError(msg)
-            await slots.acquire()
             self._in_flight += 1
             bus.hold()  # so bus.drain() waits for the run too
-            tg.start_soon(self._run, name, trigger, data, event, slots, bus)
+            try:
+                tg.start_soon(self._run, name, trigger, data, event, slots, bus)
+            except BaseException:
+                self._done(slots, bus)
+                raise
 
         start_run.__qualname__ = name
         return start_run
@@ -145,9 +153,12 @@ class Triggers:
             else:
                 self._finished.append(TriggeredRun.of(name, event.id, result))
         finally:
-            slots.release()
-            self._in_flight -= 1
-            bus.release()
+            self._done(slots, bus)
+
+    def _done(self, slots: anyio.Semaphore, bus: EventBus) -> None:
+        slots.release()
+        self._in_flight -= 1
+        bus.release()
 
     @property
     def is_running(self) -> bool:

@@ -6,9 +6,7 @@ plugin manager, so several plugin sets can live in one process.
 
 from __future__ import annotations
 
-import difflib
 import importlib
-import inspect
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -28,6 +26,7 @@ from ..exceptions import (
     PluginValidationError,
 )
 from ._selection import PluginSelection, normalize
+from ._validation import HOOK_NAMES, check_hooks
 
 __all__ = ["BUILTIN_PLUGINS", "ENTRY_POINT_GROUP", "PluginRecord", "PluginSet"]
 
@@ -45,11 +44,6 @@ BUILTIN_PLUGINS: tuple[tuple[str, str], ...] = (
 )
 
 Status = Literal["ok", "blocked", "broken"]
-HOOK_NAMES = frozenset(hookspecs.__all__)
-# The arguments each hook passes, for our own check of implementations.
-_SPEC_ARGS: dict[str, tuple[str, ...]] = {
-    name: tuple(inspect.signature(getattr(hookspecs, name)).parameters) for name in HOOK_NAMES
-}
 
 
 @dataclass(slots=True)
@@ -208,7 +202,7 @@ class PluginSet:
     def _register(self, record: PluginRecord, obj: object) -> None:
         record.obj = obj
         try:
-            problem = self._check_hooks(obj)
+            problem = check_hooks(self.pm, obj)
             if problem is None:
                 self.pm.register(obj, name=record.name)
         except pluggy.PluginValidationError as exc:  # anything _check_hooks did not foresee
@@ -255,43 +249,6 @@ class PluginSet:
             distribution=record.distribution,
             version=record.version,
         )
-
-    def _check_hooks(self, obj: object) -> str | None:
-        """The first problem with ``obj``'s hook implementations, in our words:
-        an unknown hook (with the closest spec names) or an argument the spec
-        does not have. pluggy would reject the latter too, in a multi-line
-        message, and would accept the former silently."""
-        for attr in sorted(dir(obj)):
-            opts = self.pm.parse_hookimpl_opts(obj, attr)
-            if opts is None:
-                continue
-            hook = opts.get("specname") or attr
-            if hook not in HOOK_NAMES:
-                close = difflib.get_close_matches(hook, sorted(HOOK_NAMES), n=1, cutoff=0.6)
-                hint = f" (did you mean {close[0]!r}?)" if close else ""
-                return f"implements unknown hook {hook!r}{hint}"
-            function = getattr(obj, attr)
-            try:
-                params = list(inspect.signature(function).parameters.items())
-            except (TypeError, ValueError):  # a builtin or odd callable: let pluggy judge
-                continue
-            # As pluggy does: a function defined in a class takes its instance first.
-            if params and params[0][0] == "self" and "." in getattr(function, "__qualname__", ""):
-                params = params[1:]
-            spec_args = _SPEC_ARGS[hook]
-            extra = [
-                n
-                for n, p in params
-                if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY, p.POSITIONAL_ONLY)
-                and n not in spec_args
-                and p.default is p.empty
-            ]
-            if extra:
-                return (
-                    f"implements {hook}() with argument(s) {', '.join(map(repr, extra))} "
-                    f"the hook does not have (it passes: {', '.join(spec_args) or 'nothing'})"
-                )
-        return None
 
     def _stage(
         self,

@@ -107,6 +107,7 @@ class Router:
                     where="the default route",
                     source=self._config.source,
                     key=f"routing.default.{i}",
+                    records=self._plugins.records,
                 )
             if self._rules is not None:
                 self.cache.clear("plugins")
@@ -255,9 +256,11 @@ class Router:
             check_route_entry(
                 name,
                 registry,
-                where=f"plugin {asker!r} (analyze_requirements)",
+                where=f"plugin {asker!r}",
                 source=None,
                 key="analyze_requirements",
+                records=self._plugins.records,
+                verb="requires",
             )
 
     def _resolve(

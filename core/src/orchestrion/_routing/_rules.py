@@ -29,6 +29,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .._config import Config, format_validation_error
+from .._engine._plan import provider_hint
 from .._plugins._manager import PluginSet
 from .._registrations import RoutingRule
 from .._registry import Registry
@@ -98,21 +99,30 @@ class LoadedRule:
 
 
 def check_route_entry(
-    entry: str, registry: Registry, *, where: str, source: str | None, key: str
+    entry: str,
+    registry: Registry,
+    *,
+    where: str,
+    source: str | None,
+    key: str,
+    records: Mapping[str, Any] | None = None,
+    verb: str = "routes to",
 ) -> None:
     """Raise :class:`ConfigError` unless ``entry`` is a component type or a
-    capability some registered component type provides."""
+    capability some registered component type provides; the message suggests
+    a close name, or which plugin would provide it (from ``records``)."""
     if entry in registry.components or providers_of(entry, registry):
         return
     known = list(registry.components) + sorted(capabilities(registry))
     close = difflib.get_close_matches(entry, known, n=2, cutoff=0.6)
-    plugin = entry.split(".", 1)[0]
-    hint = (
-        f"did you mean {' or '.join(repr(c) for c in close)}?"
-        if close
-        else f"is the plugin that provides it installed (e.g. orchestrion-{plugin})?"
-    )
-    msg = f"{where} routes to unknown component type {entry!r}; {hint}"
+    if close:
+        hint = f"; did you mean {' or '.join(repr(c) for c in close)}?"
+    else:
+        plugin = entry.split(".", 1)[0]
+        hint = provider_hint(entry, records or {}) or (
+            f"; is the plugin that provides it installed (e.g. orchestrion-{plugin})?"
+        )
+    msg = f"{where} {verb} unknown component type {entry!r}{hint}"
     raise ConfigError(msg, source=source, key=key)
 
 
@@ -157,7 +167,14 @@ def load_rules(
         owner = registry.rules.owner(name) or "?"
         origin = _plugin_origin(plugins, owner)
         add(
-            _compile(rule, registry, origin=origin, source=origin, key=f"rule {name!r}"),
+            _compile(
+                rule,
+                registry,
+                origin=origin,
+                source=origin,
+                key=f"rule {name!r}",
+                records=plugins.records,
+            ),
             source=origin,
             key=f"rule {name!r}",
         )
@@ -174,11 +191,21 @@ def load_rules(
         except (ValueError, TypeError) as exc:
             raise ConfigError(str(exc), source=source, key=key) from None
         origin = f"config {source or '<mapping>'} ({key})"
-        add(_compile(rule, registry, origin=origin, source=source, key=key), source=source, key=key)
+        loaded_rule = _compile(
+            rule, registry, origin=origin, source=source, key=key, records=plugins.records
+        )
+        add(loaded_rule, source=source, key=key)
     for rule in extra:
         origin = "Orchestrator.routing.add_rule()"
         add(
-            _compile(rule, registry, origin=origin, source=origin, key=f"rule {rule.name!r}"),
+            _compile(
+                rule,
+                registry,
+                origin=origin,
+                source=origin,
+                key=f"rule {rule.name!r}",
+                records=plugins.records,
+            ),
             source=origin,
             key=f"rule {rule.name!r}",
         )
@@ -186,7 +213,13 @@ def load_rules(
 
 
 def _compile(
-    rule: RoutingRule, registry: Registry, *, origin: str, source: str | None, key: str
+    rule: RoutingRule,
+    registry: Registry,
+    *,
+    origin: str,
+    source: str | None,
+    key: str,
+    records: Mapping[str, Any],
 ) -> LoadedRule:
     when = compile_condition(rule.when, registry.conditions, key=f"{key}.when", source=source)
     for i, entry in enumerate(rule.route):
@@ -196,6 +229,7 @@ def _compile(
             where=f"rule {rule.name!r} from {origin}",
             source=source,
             key=f"{key}.route.{i}",
+            records=records,
         )
     return LoadedRule(rule.name, rule.priority, when, rule.route, origin, rule.description)
 

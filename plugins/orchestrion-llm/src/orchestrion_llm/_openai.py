@@ -12,6 +12,7 @@ API key along with the error.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -178,32 +179,46 @@ class OpenAIEndpoint:
     async def _streamed(
         self, client: Any, kwargs: dict[str, Any], model: str, started: float
     ) -> ChatReply:
-        stream = await client.chat.completions.create(
-            **kwargs, stream=True, stream_options={"include_usage": True}
-        )
+        # The raw event stream is read to its end rather than through the SDK's
+        # AsyncStream: that one stops at "[DONE]" and leaves its inner async
+        # generators suspended, which trio reports as a ResourceWarning.
         text: list[str] = []
         arguments: list[str] = []
         refusal: list[str] = []
         finish: str | None = None
         usage = Usage()
-        try:
-            async for chunk in stream:
-                if chunk.usage is not None:
-                    usage = _usage_of(chunk.usage)
-                model = chunk.model or model
-                for choice in chunk.choices[:1]:
-                    delta = choice.delta
-                    if delta.content:
-                        text.append(delta.content)
-                    if getattr(delta, "refusal", None):
-                        refusal.append(delta.refusal)
-                    for call in (delta.tool_calls or ())[:1]:
-                        if call.function is not None and call.function.arguments:
-                            arguments.append(call.function.arguments)
-                    if choice.finish_reason is not None:
-                        finish = choice.finish_reason
-        finally:
-            await stream.close()
+        done = False
+        request = client.chat.completions.with_streaming_response.create(
+            **kwargs, stream=True, stream_options={"include_usage": True}
+        )
+        async with request as response:
+            async for line in response.iter_lines():
+                if done or not line.startswith("data:"):
+                    continue
+                data = line[5:].strip()
+                if data == "[DONE]":
+                    done = True
+                    continue
+                chunk = json.loads(data)
+                if chunk.get("error"):
+                    detail = self._scrub(str(chunk["error"].get("message", "")))
+                    msg = f"endpoint {self.name!r}: error in the stream: {detail}"
+                    raise TransientError(msg)
+                if chunk.get("usage"):
+                    usage = _usage_of(chunk["usage"])
+                model = chunk.get("model") or model
+                for choice in (chunk.get("choices") or ())[:1]:
+                    delta = choice.get("delta") or {}
+                    if delta.get("content"):
+                        text.append(delta["content"])
+                    if delta.get("refusal"):
+                        refusal.append(delta["refusal"])
+                    for call in (delta.get("tool_calls") or ())[:1]:
+                        piece = (call.get("function") or {}).get("arguments")
+                        if piece:
+                            arguments.append(piece)
+                    if choice.get("finish_reason") is not None:
+                        finish = choice["finish_reason"]
         if finish is None:
             # The connection ended cleanly but the answer did not: a dropped
             # stream, not an answer, and worth another attempt.
@@ -269,11 +284,11 @@ class OpenAIEndpoint:
 
 
 def _usage_of(usage: Any) -> Usage:
-    return Usage(
-        prompt_tokens=usage.prompt_tokens or 0,
-        completion_tokens=usage.completion_tokens or 0,
-        total_tokens=usage.total_tokens or 0,
-    )
+    def get(name: str) -> int:
+        value = usage.get(name) if isinstance(usage, dict) else getattr(usage, name, None)
+        return int(value or 0)
+
+    return Usage(get("prompt_tokens"), get("completion_tokens"), get("total_tokens"))
 
 
 def _reply_of(completion: Any, model: str, latency: float) -> ChatReply:
