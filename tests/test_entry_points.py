@@ -15,6 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from pydantic import BaseModel
+
+from orchestrion.cli import ComponentListing, DoctorReport, HookListing, PluginListing
 
 if TYPE_CHECKING:
     from conftest import Venv, VenvFactory
@@ -120,12 +123,31 @@ def test_hello_is_listed_through_its_entry_point(venv: Venv) -> None:
     }
 
 
-def test_listing_matches_documented_schema(venv: Venv) -> None:
-    """The plugins list --json output validates against the documented model."""
-    cli = pytest.importorskip("orchestrion.cli")
-    proc = orchestrion(venv, "plugins", "list", "--json")
+@pytest.mark.parametrize(
+    ("command", "model"),
+    [
+        (("plugins", "list", "--all", "--json"), PluginListing),
+        (("plugins", "hooks", "--json"), HookListing),
+        (("components", "--json"), ComponentListing),
+    ],
+    ids=["plugins-list", "plugins-hooks", "components"],
+)
+def test_json_output_matches_documented_schema(
+    venv: Venv, command: tuple[str, ...], model: type[BaseModel]
+) -> None:
+    """The --json listings of the installed CLI validate against the documented models."""
+    proc = orchestrion(venv, *command)
     assert proc.returncode == 0, proc.stderr
-    cli.PluginListing.model_validate_json(proc.stdout)
+    model.model_validate_json(proc.stdout)
+
+
+def test_doctor_json_matches_documented_schema(venv: Venv) -> None:
+    """plugins doctor --json validates against DoctorReport and says what failed."""
+    proc = orchestrion(venv, "plugins", "doctor", "--json")
+    assert proc.returncode == 3, proc.stderr
+    report = DoctorReport.model_validate_json(proc.stdout)
+    assert report.ok is False
+    assert {c.name: c.status for c in report.checks}["broken"] == "broken"
 
 
 def test_hello_components_are_usable(venv: Venv) -> None:

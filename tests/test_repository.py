@@ -4,6 +4,8 @@ runs, the docs point at files that exist, every package is complete."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -73,3 +75,30 @@ def test_package_is_a_complete_plugin_distribution(package: Path) -> None:
     assert (package / "src" / module / "py.typed").is_file()
     assert (package / "README.md").is_file()
     assert list((package / "tests").glob("test_*.py"))
+
+
+@pytest.mark.parametrize(
+    "document", ["README.md", "CONTRIBUTING.md", "examples/README.md", "bench/README.md"]
+)
+def test_relative_links_resolve(document: str) -> None:
+    """Every relative Markdown link in the top-level documents points at a file."""
+    path = REPO / document
+    links = re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", path.read_text(encoding="utf-8"))
+    local = [link for link in links if "://" not in link]
+    missing = [link for link in local if not (path.parent / link).exists()]
+    assert missing == []
+
+
+def test_a_test_folder_without_tests_fails_the_run(tmp_path: Path) -> None:
+    """tools/workspace.py turns pytest's exit status 5 (no tests collected) into a failure."""
+    (tmp_path / "test_nothing_here.py").write_text('"""No tests."""\n', encoding="utf-8")
+    proc = subprocess.run(
+        [sys.executable, str(REPO / "tools" / "workspace.py"), "pytest", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "NO TESTS COLLECTED" in proc.stdout

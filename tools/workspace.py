@@ -5,7 +5,7 @@ Everything is discovered from the folder layout (``core/``, ``plugins/*/``,
 ``examples/*/`` with a ``pyproject.toml``), so a new plugin needs no edit here.
 
     python tools/workspace.py install [--all] [FOLDER ...]
-    python tools/workspace.py pytest [PYTEST ARGS; globs are expanded]
+    python tools/workspace.py pytest FOLDER... [-- PYTEST ARGS]   (globs expanded)
     python tools/workspace.py mypy
 """
 
@@ -60,20 +60,43 @@ def cmd_install(folders: list[str], everything: bool) -> int:
 
 
 def cmd_pytest(args: list[str]) -> int:
-    """Run pytest; exit code 5 (nothing collected) becomes a failure."""
-    import pytest  # imported late: only this subcommand needs it
+    """Run pytest once per test folder: ``ROOT ... [-- PYTEST ARGS]``.
 
-    code = int(pytest.main(_expand(args)))
-    if code == NO_TESTS_COLLECTED:
-        print(f"workspace: pytest collected no tests from {args}; failing the run")
+    Each folder gets its own session (a subprocess), as in its package's own
+    environment: test folders are not packages, so two folders' ``conftest``
+    or helper modules would shadow each other in one session. Exit code 5 (no
+    tests collected) counts as a failure.
+    """
+    if "--" in args:
+        split = args.index("--")
+        roots, extra = args[:split], args[split + 1 :]
+    else:
+        roots, extra = args, []
+    folders = _expand(roots)
+    if not folders:
+        print("workspace: no test folders given; failing the run")
         return 1
-    return code
+    results: list[tuple[str, int]] = []
+    for folder in folders:
+        resolved = Path(folder).resolve()
+        label = str(resolved.relative_to(ROOT)) if resolved.is_relative_to(ROOT) else folder
+        print(f"workspace: pytest {label}", flush=True)
+        code = subprocess.call([sys.executable, "-m", "pytest", folder, *extra], cwd=ROOT)
+        results.append((label, code))
+    print("workspace: pytest sessions:")
+    worst = 0
+    for label, code in results:
+        meaning = {0: "passed", 5: "NO TESTS COLLECTED (a failure)"}.get(code, "FAILED")
+        print(f"workspace:   {label}: exit {code}, {meaning}")
+        worst = max(worst, 1 if code == NO_TESTS_COLLECTED else code)
+    return worst
 
 
 def cmd_mypy() -> int:
     """mypy --strict over all sources together, then each test folder on its
-    own: like pytest's default import mode, which puts each test folder on
-    ``sys.path``, every folder has its own ``conftest`` and helper modules."""
+    own (like pytest's default import mode, which puts each test folder on
+    ``sys.path``, every folder has its own ``conftest`` and helper modules),
+    then ``tools/`` and ``bench/``."""
     sources = [str(p / "src") for p in packages() if (p / "src").is_dir()]
     roots = [ROOT / "tests"] + [p / "tests" for p in packages()]
     folders = sorted({f.parent for root in roots for f in root.rglob("*.py")})
@@ -81,6 +104,8 @@ def cmd_mypy() -> int:
     runs += [
         (str(folder.relative_to(ROOT)), sorted(map(str, folder.glob("*.py")))) for folder in folders
     ]
+    # The repository's own scripts: each folder is one program with its helpers.
+    runs += [(name, [str(ROOT / name)]) for name in ("tools", "bench") if (ROOT / name).is_dir()]
     worst = 0
     for label, targets in runs:
         print("workspace: mypy", label)
@@ -90,18 +115,20 @@ def cmd_mypy() -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Parse the subcommand and run it."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["pytest"]:
+        # Everything after "pytest" is ours to split, "--" included.
+        return cmd_pytest(argv[1:])
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
     install = sub.add_parser("install", help="editable-install local distributions")
     install.add_argument("--all", action="store_true", help="core, every plugin and example")
     install.add_argument("folders", nargs="*", help="package folders relative to the root")
-    sub.add_parser("pytest", help="run pytest; no tests collected is a failure")
+    sub.add_parser("pytest", help="run pytest per test folder; no tests collected is a failure")
     sub.add_parser("mypy", help="mypy --strict over every package and test folder")
-    ns, rest = parser.parse_known_args(argv)
+    ns = parser.parse_args(argv)
     if ns.command == "install":
         return cmd_install(ns.folders, ns.all)
-    if ns.command == "pytest":
-        return cmd_pytest(rest)
     return cmd_mypy()
 
 

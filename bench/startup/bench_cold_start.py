@@ -83,7 +83,9 @@ def run(runs: int) -> Report:
     }
     # No colour, a fixed width and no plugin selection from the caller's shell.
     env = {"NO_COLOR": "1", "COLUMNS": "120"}
-    for var in ("ORCHESTRION_PLUGINS", "ORCHESTRION_DISABLE_PLUGINS"):
+    # Bytecode caching on, as after any pip install (the warm-up run writes the
+    # .pyc files): without it every run would compile every module again.
+    for var in ("ORCHESTRION_PLUGINS", "ORCHESTRION_DISABLE_PLUGINS", "PYTHONDONTWRITEBYTECODE"):
         os.environ.pop(var, None)
     results = time_commands(commands, runs, env=env)
     report = Report("Cold start", results, baseline="import pluggy, pydantic, anyio")

@@ -15,11 +15,11 @@ from ._registry import Registry
 from .exceptions import PluginError
 
 if TYPE_CHECKING:
-    from ._events._bus import EventBus
     from ._engine._engine import Engine, WorkflowLike
     from ._engine._model import Workflow
     from ._engine._pool import Pools
     from ._engine._results import RunResult
+    from ._events._bus import EventBus
     from ._resilience._breakers import BreakerRegistry
     from ._routing._route import Route
     from ._routing._router import Router
@@ -125,9 +125,7 @@ class Orchestrator:
         ``result.status`` or call ``result.raise_for_status()``. Cancelling the
         caller cancels the run, and the cancellation propagates.
         """
-        return await self.engine.run(
-            workflow, input, deadline=deadline, concurrency=concurrency
-        )
+        return await self.engine.run(workflow, input, deadline=deadline, concurrency=concurrency)
 
     def run_sync(
         self,
@@ -213,8 +211,10 @@ class Orchestrator:
 
     @property
     def routing(self) -> Router:
-        """This orchestrator's router: its rules, health book (``routing.health``,
-        which the engine feeds after every step) and route cache
+        """This orchestrator's router: its rules (``routing.load()``,
+        ``routing.add_rule()``), health book (``routing.health``, fed by
+        :meth:`process` after every routed run; ``record(component, ok,
+        duration)`` for anything else) and route cache
         (``routing.cache_info()``, ``routing.clear_cache()``)."""
         router = self.__dict__.get("_router")
         if router is None:

@@ -154,3 +154,13 @@ def test_demo_matches_the_example_files() -> None:
     example = REPO / "examples/workflows"
     assert (shipped / "text_report.toml").read_text() == (example / "text_report.toml").read_text()
     assert (shipped / "sample.txt").read_text() == (example / "data/sample.txt").read_text()
+
+
+def test_deadline_cancels_the_run_and_exits_1() -> None:
+    """--deadline stops the run; a cancelled run exits with status 1."""
+    result = invoke("demo", "--deadline", "0.000001", "--json")
+    assert result.exit_code == 1
+    parsed = RunResult.model_validate_json(result.stdout)
+    assert parsed.status == "cancelled"
+    assert parsed.cancelled_by == "deadline"
+    assert "ended cancelled" in result.stderr

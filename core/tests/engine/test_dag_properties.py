@@ -109,3 +109,46 @@ def test_random_fan_out_chains(backend: str, items: int, lane: int, concurrency:
         for item in range(items):
             end = kit.log.index(("end", f"p{i - 1}", item))
             assert end < kit.log.index(("start", f"p{i}", item))
+
+
+@pytest.mark.parametrize("backend", ["asyncio", "trio"])
+@settings(max_examples=40, deadline=None)
+@given(graph=dags(), data=st.data(), concurrency=st.integers(min_value=1, max_value=6))
+def test_random_failures_skip_exactly_the_dependents(
+    backend: str, graph: dict[str, list[str]], data: st.DataObject, concurrency: int
+) -> None:
+    """Under 'continue', exactly the descendants of failed steps are skipped; the rest finish."""
+    failing = data.draw(st.sets(st.sampled_from(sorted(graph))))
+    expected: dict[str, str] = {}
+    while len(expected) < len(graph):
+        for name, deps in graph.items():
+            if name in expected or any(d not in expected for d in deps):
+                continue
+            if any(expected[d] != "succeeded" for d in deps):
+                expected[name] = "skipped"
+            else:
+                expected[name] = "failed" if name in failing else "succeeded"
+    flow = Workflow.model_validate(
+        {
+            "steps": {
+                name: {
+                    "component": "t.fail" if name in failing else "t.echo",
+                    "depends_on": deps,
+                }
+                for name, deps in graph.items()
+            }
+        }
+    )
+    kit = Kit()
+    with Orchestrator(plugins=[kit], config={"plugins": {"autoload": False}}, env={}) as orch:
+        result = orch.run_sync(flow, "x", concurrency=concurrency, backend=backend)
+    assert {name: step.status for name, step in result.steps.items()} == expected
+    ran = sorted(step for _, step, _ in kit.log)
+    assert ran == sorted(n for n, s in expected.items() if s != "skipped")
+    counts = set(expected.values())
+    if "failed" not in counts:
+        assert result.status == "succeeded"
+    elif "succeeded" in counts:
+        assert result.status == "partial"
+    else:
+        assert result.status == "failed"

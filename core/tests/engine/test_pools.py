@@ -114,3 +114,20 @@ def test_sync_component_across_event_loops(make_orch: Callable[..., Orchestrator
         assert orch.run_sync(flow, 1).output == 2
         assert orch.run_sync(flow, 2, backend="trio").output == 4
         assert orch.run_sync(flow, 3).output == 6
+
+
+async def test_two_orchestrators_are_independent(
+    make_orch: Callable[..., Orchestrator], kit: Kit
+) -> None:
+    """Two orchestrators in one process have their own pools; closing one leaves the other."""
+    first, second = make_orch(), make_orch()
+    async with second:
+        async with first:
+            await first.run(chain("t.closing", 1), 1)
+            await second.run(chain("t.closing", 1), 1)
+            assert len(kit.created) == 2  # one instance each, nothing shared
+        assert kit.closed == [kit.created[0]]
+        result = await second.run(chain("t.closing", 1), 1)  # still usable, still pooled
+        assert result.ok
+        assert len(kit.created) == 2
+    assert sorted(kit.closed) == sorted(kit.created)

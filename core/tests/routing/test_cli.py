@@ -186,3 +186,26 @@ def test_unreadable_input_is_a_config_error(run_cli: Callable[..., tuple[int, st
     code, _, err = run_cli("route", "/no/such/file")
     assert code == 2
     assert "/no/such/file" in err
+
+
+def test_input_format_json_routes_the_parsed_value(
+    run_cli: Callable[..., tuple[int, str, str]],
+) -> None:
+    """--input-format json routes the parsed value (a mapping), not the text."""
+    code, out, _ = run_cli(
+        "route", "--json", "--explain", "--input-format", "json", stdin='{"a": 1}'
+    )
+    assert code == 0
+    assert json.loads(out)["explanation"]["profile"]["kind"] == "mapping"
+    code, _, err = run_cli("route", "--input-format", "json", stdin="{not json")
+    assert code == 2
+    assert "not valid JSON" in err
+
+
+def test_input_format_bytes_routes_the_raw_bytes(
+    run_cli: Callable[..., tuple[int, str, str]],
+) -> None:
+    """--input-format bytes routes the raw bytes."""
+    code, out, _ = run_cli("route", "--json", "--explain", "--input-format", "bytes", stdin="!x")
+    assert code == 0
+    assert json.loads(out)["explanation"]["profile"]["python_type"] == "bytes"

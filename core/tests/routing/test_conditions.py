@@ -161,3 +161,43 @@ def test_a_condition_that_raises_counts_as_not_holding_and_is_explained() -> Non
     trace = route.explanation.rules[0].condition
     assert (trace.result, trace.error) == (False, "RuntimeError: oops")
     assert "counted as not holding" in trace.why
+
+
+def test_plugins_can_write_their_own_combinators() -> None:
+    """A plugin combinator with Nested parameters is compiled, validated and traced."""
+    from pydantic import BaseModel, ConfigDict
+
+    from orchestrion._routing._conditions import Nested
+
+    class MajorityParams(BaseModel):
+        """Parameters of p.majority."""
+
+        model_config = ConfigDict(extra="forbid", frozen=True)
+        conditions: tuple[Nested, ...]
+
+    def majority(data: Any, profile: DataProfile, params: MajorityParams) -> bool:
+        votes = [nested(data, profile) for nested in params.conditions]
+        return sum(votes) * 2 > len(votes)
+
+    plugin = Plug(
+        "p",
+        components=[component("p.x")],
+        conditions=[Condition(name="p.majority", check=majority, params=MajorityParams)],
+    )
+    when = {
+        "condition": "p.majority",
+        "conditions": ["is_text", {"condition": "size_over", "bytes": 3}, "is_bytes"],
+    }
+    orch = make_orch(plugin, config=rules_config({"name": "r", "when": when, "route": ["p.x"]}))
+    assert orch.plan("long text").rule == "r"
+    route = orch.plan("ab")
+    assert route.rule is None
+    trace = route.explanation.rules[0].condition
+    assert [(c.condition, c.result) for c in trace.children] == [
+        ("is_text", True),
+        ("size_over(bytes=3)", False),
+        ("is_bytes", False),
+    ]
+    bad = {"condition": "p.majority", "conditions": ["is_txt"]}
+    with pytest.raises(ConfigError, match=r"when\.conditions\.0: unknown condition 'is_txt'"):
+        make_orch(plugin, config=rules_config({"name": "r", "when": bad, "route": ["p.x"]})).plan(1)

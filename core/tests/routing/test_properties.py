@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from routing_kit import Plug, component, make_orch, rules_config
@@ -129,3 +130,66 @@ def test_route_is_first_match_or_ordered_union(
     for first, second in must_precede:
         if first in by_type and second in by_type:
             assert by_type[second] in reach[by_type[first]]
+
+
+any_hints = st.lists(
+    st.tuples(st.integers(0, 5), st.integers(0, 5)).filter(lambda p: p[0] != p[1]),
+    max_size=10,
+)
+
+
+def _has_cycle(nodes: set[str], edges: list[tuple[str, str]]) -> bool:
+    """Whether the graph restricted to ``nodes`` has a cycle (reference DFS)."""
+    succ: dict[str, list[str]] = {n: [] for n in nodes}
+    for a, b in edges:
+        if a in nodes and b in nodes:
+            succ[a].append(b)
+    state: dict[str, int] = {}
+
+    def visit(n: str) -> bool:
+        state[n] = 1
+        for m in succ[n]:
+            if state.get(m) == 1 or (m not in state and visit(m)):
+                return True
+        state[n] = 2
+        return False
+
+    return any(n not in state and visit(n) for n in sorted(nodes))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pairs=any_hints, required=st.lists(st.sampled_from(TYPES), min_size=1, max_size=6))
+def test_contradicting_hints_are_reported_never_silently_ordered(
+    pairs: list[tuple[int, int]], required: list[str]
+) -> None:
+    """Any cycle among the required types' hints is a ConfigError naming two of them;
+    without one, every hint is respected."""
+    from orchestrion import ConfigError
+
+    after: dict[str, list[str]] = {t: [] for t in TYPES}
+    edges = []
+    for i, j in pairs:  # t_j runs after t_i
+        if TYPES[i] not in after[TYPES[j]]:
+            after[TYPES[j]].append(TYPES[i])
+            edges.append((TYPES[i], TYPES[j]))
+    types = Plug("types", components=[component(t, after=after[t]) for t in TYPES])
+    orch = make_orch(types, Plug("ask", requires=list(required)))
+    if _has_cycle(set(required), edges):
+        with pytest.raises(ConfigError, match="contradict") as info:
+            orch.plan(1)
+        assert len([t for t in TYPES if f"'{t}'" in str(info.value)]) >= 2
+        return
+    route = orch.plan(1)
+    position = {t: i for i, t in enumerate(route.types)}
+    assert set(position) == set(required)
+    for a, b in edges:
+        if a in position and b in position:
+            assert position[a] < position[b]
+
+
+@given(when=conditions)
+def test_condition_forms_round_trip(when: Any) -> None:
+    """Parsing the TOML form of a condition and writing it back gives the same form."""
+    from orchestrion._routing._conditions import parse_when, when_of
+
+    assert when_of(parse_when(when)) == when

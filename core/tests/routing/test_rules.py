@@ -199,3 +199,21 @@ def test_capability_names_are_valid_route_entries() -> None:
     route = make_orch(plugin, config=config).plan("x")
     assert route.types == ("p.fast",)
     assert route.steps[0].requested == "p.parse"
+
+
+def test_unknown_type_from_a_blocked_plugin_says_so(basic: Plug) -> None:
+    """When the plugin that would provide a routed type is blocked, the error says which."""
+    from orchestrion import Orchestrator, PluginSelection
+
+    ghost = Plug("ghost", components=[component("ghost.summarise")])
+    orch = Orchestrator(
+        plugins=[basic, ghost],
+        config=rules_config({"name": "r", "when": "is_text", "route": ["ghost.summarise"]}),
+        selection=PluginSelection(autoload=False, disable=frozenset({"ghost"})),
+    )
+    with pytest.raises(
+        ConfigError,
+        match=r"'ghost\.summarise'; plugin 'ghost' would provide "
+        r"it but is blocked",
+    ):
+        orch.plan("x")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import one_step, orchestrator_for
+from llm_helpers import one_step, orchestrator_for
 
 from orchestrion.testing import make_orchestrator, make_step_context
 from orchestrion_llm import LlmPlugin
@@ -108,3 +108,17 @@ async def test_missing_input_field_fails_once_with_a_clear_error(
     assert step.error.type == "PermanentError"
     assert "input_field 'text'" in step.error.message
     assert fake_llm_server.requests == []
+
+
+def test_agents_work_across_event_loops(fake_llm_server: FakeChatServer) -> None:
+    """A pooled agent used by run_sync in two fresh event loops (asyncio, then trio)
+    reconnects in each, and closing afterwards is clean."""
+    fake_llm_server.add(FakeReply.text("one"), FakeReply.text("two"))
+    orch = orchestrator_for(fake_llm_server)
+    try:
+        first = orch.run_sync(one_step(), "a")
+        second = orch.run_sync(one_step(), "b", backend="trio")
+    finally:
+        orch.close()
+    assert (first.output, second.output) == ("one", "two")
+    assert first.steps["ask"].instance == second.steps["ask"].instance

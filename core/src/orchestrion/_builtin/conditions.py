@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from .._markers import hookimpl
 from .._profile import DataProfile
 from .._registrations import Condition, NoOptions
-from .._routing._conditions import Nested
+from .._routing._conditions import Nested, evaluate_directly
 
 # Regex conditions look at no more than this many characters by default, so a
 # pathological pattern cannot be fed a gigabyte.
@@ -162,6 +162,14 @@ def _any(data: Any, profile: DataProfile, params: ConditionsParams) -> bool:
 
 def _not(data: Any, profile: DataProfile, params: ConditionParams) -> bool:
     return not params.condition(data, profile)
+
+
+# The router evaluates these three itself (same semantics as above, no hop
+# through a context variable per nested condition); the checks above stay the
+# reference and serve any caller that evaluates a condition directly.
+evaluate_directly(_all, "all")
+evaluate_directly(_any, "any")
+evaluate_directly(_not, "not")
 
 
 _KINDS = (

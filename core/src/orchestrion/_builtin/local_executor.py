@@ -73,6 +73,12 @@ def _call_sync(process: Callable[..., Any], data: Any, ctx: StepContext, many: b
 @hookimpl
 def register_executors(register: Callable[[ExecutorType], None]) -> None:
     """Register the ``local`` executor."""
-    register(ExecutorType(name="local", factory=LocalExecutor, options=LocalExecutorOptions,
-                          description="Run steps in this process: async on the event loop, "
-                          "sync in worker threads."))
+    register(
+        ExecutorType(
+            name="local",
+            factory=LocalExecutor,
+            options=LocalExecutorOptions,
+            description="Run steps in this process: async on the event loop, "
+            "sync in worker threads.",
+        )
+    )

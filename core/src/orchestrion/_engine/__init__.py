@@ -11,5 +11,8 @@ Map of the package:
 - ``_pool``: component pools keyed by (type, options).
 - ``_invoke``: the one seam where a step's component is called.
 - ``_scheduler``: runs a plan (inline successors, worker tasks, fan-out).
-- ``_results``: the public result models, built once at the end of a run.
+- ``_results``: the public result models and the run-status rule.
+- ``_finish``: builds a run's result once, at its end, from slot records.
+- ``_engine``: what one orchestrator owns (pools, executors, plan cache) and
+  the ``run`` entry point the :class:`~orchestrion.Orchestrator` delegates to.
 """

@@ -8,7 +8,7 @@ pydantic's ``model_construct`` would cost more than running a no-op step.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
@@ -21,7 +21,6 @@ from ._results import (
     RunTotals,
     StepResult,
     run_status,
-    utc_at,
 )
 from ._scheduler import RunState
 
@@ -32,24 +31,24 @@ __all__ = ["build_result"]
 _FIELDS_SET: dict[type[BaseModel], set[str]] = {}
 
 
+def _fields_set(cls: type[BaseModel]) -> set[str]:
+    fields_set = _FIELDS_SET.get(cls)
+    if fields_set is None:
+        fields_set = _FIELDS_SET[cls] = set(cls.model_fields)
+    return fields_set
+
+
 def _assemble(cls: type[M], values: dict[str, Any]) -> M:
     """An instance of the frozen model ``cls`` from a complete, already-valid
     ``values`` mapping (every field present), without validation."""
     obj = cls.__new__(cls)
-    fields_set = _FIELDS_SET.get(cls)
-    if fields_set is None:
-        fields_set = _FIELDS_SET[cls] = set(cls.model_fields)
     # The attributes BaseModel.__init__ itself sets; models here are frozen, so
     # the shared fields-set is never mutated.
     object.__setattr__(obj, "__dict__", values)
-    object.__setattr__(obj, "__pydantic_fields_set__", fields_set)
+    object.__setattr__(obj, "__pydantic_fields_set__", _fields_set(cls))
     object.__setattr__(obj, "__pydantic_extra__", None)
     object.__setattr__(obj, "__pydantic_private__", None)
     return obj
-
-
-def _error(exc: BaseException | None) -> ErrorInfo | None:
-    return None if exc is None else ErrorInfo.of(exc)
 
 
 def _items(recs: list[Rec]) -> tuple[list[ItemResult], int, float | None, float | None, str | None]:
@@ -100,17 +99,24 @@ def build_result(
     steps: dict[str, StepResult] = {}
     items_total = 0
     items_failed = 0
+    # This loop runs once per step of every run: everything it touches is
+    # bound to a local first, and models are assembled inline (see _assemble).
+    new = StepResult.__new__
+    fields_set = _fields_set(StepResult)
+    setattr_ = object.__setattr__
+    stamp = datetime.fromtimestamp
+    outputs = state.outputs
+    all_recs = state.recs
+    all_item_recs = state.item_recs
     for node in state.nodes:
         index = node.index
-        rec = state.recs[index]
+        rec = all_recs[index]
         status = rec.status
         item_results: list[ItemResult] | None = None
         attempts, start, end, instance = rec.attempts, rec.start, rec.end, rec.instance
-        error = _error(rec.error)
-        recs = state.item_recs[index]
+        error = None if rec.error is None else ErrorInfo.of(rec.error)
         if node.per_item:
-            if recs is None:
-                recs = []
+            recs = all_item_recs[index] or []
             item_results, attempts, start, end, instance = _items(recs)
             items_total += len(recs)
             items_failed += state.failed_items[index]
@@ -126,23 +132,29 @@ def build_result(
                         f"the first: {first}",
                     )
         counts[status] += 1
-        steps[node.name] = _assemble(
-            StepResult,
+        result = new(StepResult)
+        setattr_(
+            result,
+            "__dict__",
             {
                 "name": node.name,
                 "component": node.ctype.name,
                 "status": status,
-                "output": state.outputs[index] if status in ("succeeded", "degraded") else None,
+                "output": outputs[index] if status in ("succeeded", "degraded") else None,
                 "error": error,
                 "degraded_reason": rec.reason,
                 "attempts": attempts,
-                "started_at": utc_at(offset, start),
-                "finished_at": utc_at(offset, end),
+                "started_at": None if start is None else stamp(offset + start, UTC),
+                "finished_at": None if end is None else stamp(offset + end, UTC),
                 "duration": None if start is None or end is None else end - start,
                 "instance": instance,
                 "items": item_results,
             },
         )
+        setattr_(result, "__pydantic_fields_set__", fields_set)
+        setattr_(result, "__pydantic_extra__", None)
+        setattr_(result, "__pydantic_private__", None)
+        steps[node.name] = result
     sinks = state.plan.sinks
     output: Any
     if len(sinks) == 1:

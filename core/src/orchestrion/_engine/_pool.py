@@ -138,7 +138,10 @@ class Pools:
 
     def get(self, ctype: ComponentType[Any], options: BaseModel) -> ComponentPool:
         """The pool for ``ctype`` with ``options``, created (empty) if needed."""
-        key = (ctype.name, options.model_dump_json())
+        try:
+            key = (ctype.name, options.model_dump_json())
+        except ValueError:  # pydantic's serialisation error; options need not be JSON
+            key = (ctype.name, repr(options))
         pool = self._pools.get(key)
         if pool is None:
             n = self._per_type[ctype.name] = self._per_type.get(ctype.name, 0) + 1

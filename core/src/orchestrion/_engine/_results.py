@@ -177,15 +177,6 @@ def run_status(counts: dict[str, int], cancelled_by: CancelledBy | None) -> RunS
     return "succeeded"
 
 
-def utc_at(offset: float, pc: float | None) -> datetime | None:
-    """The UTC time of perf-counter reading ``pc``; ``offset`` is the wall-clock
-    timestamp minus the perf counter, read together (fromtimestamp is twice as
-    fast as adding a timedelta, and this runs twice per step)."""
-    if pc is None:
-        return None
-    return datetime.fromtimestamp(offset + pc, UTC)
-
-
 def utc_now() -> datetime:
     """Now, in UTC."""
     return datetime.now(UTC)

@@ -33,6 +33,9 @@ __all__ = ["CHECKPOINT_EVERY", "RunState", "execute"]
 #: A worker yields to the event loop after this many units without a pause.
 CHECKPOINT_EVERY = 32
 
+#: What :meth:`RunState._call` returns for a failed unit (an output may be None).
+FAILED: Any = object()
+
 
 class RunState:
     """The mutable state of one run; ``_finish`` turns it into a result."""
@@ -72,8 +75,9 @@ class RunState:
         self.remaining = n
         self.ready: deque[int] = deque(plan.roots)
         self.workers = 1
-        self.idle = 0
-        self.wakeup: anyio.Event | None = None
+        # One event per idle worker, so a ready unit wakes one worker, not all.
+        self.idle: list[anyio.Event] = []
+        self.waking = 0  # workers woken that have not taken a unit yet
         self.stopping = False
         self.cancelled_by: CancelledBy | None = None
         self.cancelled_exc = anyio.get_cancelled_exc_class()
@@ -81,8 +85,9 @@ class RunState:
 
     # -- workers ---------------------------------------------------------------
 
-    async def worker(self) -> None:
-        """Serve ready units until the run is complete or stopping.
+    async def worker(self, spawned: bool = False) -> None:
+        """Serve ready units until the run is complete or stopping; a
+        ``spawned`` worker was counted as waking by :meth:`_help`.
 
         The hot loop: a whole step's input and context are prepared inline
         here rather than in a helper coroutine, one frame less per step.
@@ -95,17 +100,45 @@ class RunState:
         poisoned = self.poisoned
         run_id = self.run_id
         streak = 0
+        if spawned:
+            self.waking -= 1
         while True:
             if ready and not self.stopping:
-                if len(ready) > 1 and (self.idle or self.workers < self.limit):
+                if len(ready) > 1 + self.waking and (self.idle or self.workers < self.limit):
                     self._help()
                 unit = ready.popleft()
                 streak += 1
                 if streak >= CHECKPOINT_EVERY:
                     streak = 0
                     await checkpoint()
-                if unit >= n:
-                    await self._run_item(unit % n, unit // n - 1)
+                if unit >= n:  # one fan-out item of a per-item step
+                    index = unit % n
+                    item = unit // n - 1
+                    poison = self.item_poison[index]
+                    if poisoned[index] or (poison is not None and item in poison):
+                        self.skipped_items[index] += 1
+                        self._item_done(index, item, False)
+                        continue
+                    node = nodes[index]
+                    if node.kind == K_ITEM:
+                        data = outputs[node.source][item]
+                    else:
+                        data = {
+                            name: outputs[d][item] if is_item else outputs[d]
+                            for name, d, is_item in node.inputs
+                        }
+                    rec = self.item_recs[index][item]  # type: ignore[index]
+                    ctx = StepContext(StepInfo(run_id, node.name, node.ctype.name, item))
+                    out = await self._call(node, data, ctx, rec)
+                    if out is not FAILED:
+                        outputs[index][item] = out
+                        if rec.status == "degraded":
+                            self.degraded_items[index] += 1
+                        self._item_done(index, item, True)
+                    else:
+                        self.failed_items[index] += 1
+                        if not self.stopping:
+                            self._item_done(index, item, False)
                     continue
                 if poisoned[unit]:
                     self._complete(unit, False)
@@ -119,8 +152,8 @@ class RunState:
                 else:
                     data = {name: outputs[d] for name, d, _ in node.inputs}
                 ctx = StepContext(StepInfo(run_id, node.name, node.ctype.name))
-                ok, out = await self._call(node, data, ctx, recs[unit])
-                if ok:
+                out = await self._call(node, data, ctx, recs[unit])
+                if out is not FAILED:
                     outputs[unit] = out
                     self._complete(unit, True)
                 elif not self.stopping:
@@ -129,38 +162,45 @@ class RunState:
                 return
             else:
                 streak = 0
-                event = self.wakeup
-                if event is None:
-                    event = self.wakeup = anyio.Event()
-                self.idle += 1
+                event = anyio.Event()
+                self.idle.append(event)
                 try:
                     await event.wait()
                 finally:
-                    self.idle -= 1
+                    if event.is_set():
+                        self.waking -= 1
+                    else:  # cancelled while idle
+                        self.idle.remove(event)
 
     def _help(self) -> None:
-        """More than one unit is ready: wake idle workers, spawn more if allowed."""
-        extra = len(self.ready) - 1
-        if self.idle:
-            self._wake()
-            extra -= self.idle
+        """More units are ready than workers about to take them: wake idle
+        workers, one per unit, then spawn more if the limit allows."""
+        extra = len(self.ready) - 1 - self.waking
+        idle = self.idle
+        while extra > 0 and idle:
+            self.waking += 1
+            idle.pop().set()
+            extra -= 1
         spawn = min(extra, self.limit - self.workers)
         if spawn > 0:
             assert self.tg is not None
             self.workers += spawn
+            self.waking += spawn
             for _ in range(spawn):
-                self.tg.start_soon(self.worker)
+                self.tg.start_soon(self.worker, True)
 
-    def _wake(self) -> None:
-        event = self.wakeup
-        if event is not None:
-            self.wakeup = None
+    def _wake_all(self) -> None:
+        """The run is over (or stopping): let every idle worker return."""
+        idle, self.idle = self.idle, []
+        self.waking += len(idle)
+        for event in idle:
             event.set()
 
     # -- running units -----------------------------------------------------------
 
-    async def _call(self, node: Node, data: Any, ctx: StepContext, rec: Rec) -> tuple[bool, Any]:
-        """Invoke one unit; ``(ok, output)``. Cancellation is recorded and re-raised."""
+    async def _call(self, node: Node, data: Any, ctx: StepContext, rec: Rec) -> Any:
+        """Invoke one unit: its output, or :data:`FAILED` (recorded on ``rec``).
+        Cancellation is recorded and re-raised."""
         rec.start = perf_counter()
         try:
             if node.limited:
@@ -175,7 +215,7 @@ class RunState:
             rec.error = exc
             if node.fail_fast:
                 self._stop("fail_fast")
-            return False, None
+            return FAILED
         except BaseException:
             rec.end = perf_counter()
             rec.attempts = ctx.attempt
@@ -186,39 +226,9 @@ class RunState:
         if type(out) is Degraded:
             rec.status = "degraded"
             rec.reason = out.reason
-            return True, out.value
+            return out.value
         rec.status = "succeeded"
-        return True, out
-
-    async def _run_item(self, index: int, item: int) -> None:
-        recs = self.item_recs[index]
-        assert recs is not None
-        rec = recs[item]
-        poison = self.item_poison[index]
-        if self.poisoned[index] or (poison is not None and item in poison):
-            self.skipped_items[index] += 1
-            self._item_done(index, item, False)
-            return
-        node = self.nodes[index]
-        outputs = self.outputs
-        if node.kind == K_ITEM:
-            data = outputs[node.source][item]
-        else:
-            data = {
-                name: outputs[d][item] if is_item else outputs[d]
-                for name, d, is_item in node.inputs
-            }
-        ctx = StepContext(StepInfo(self.run_id, node.name, node.ctype.name, item))
-        ok, out = await self._call(node, data, ctx, rec)
-        if ok:
-            outputs[index][item] = out
-            if rec.status == "degraded":
-                self.degraded_items[index] += 1
-        else:
-            self.failed_items[index] += 1
-            if self.stopping:
-                return
-        self._item_done(index, item, ok)
+        return out
 
     # -- completion --------------------------------------------------------------
 
@@ -230,7 +240,7 @@ class RunState:
         self.cancelled_by = why
         assert self.tg is not None
         self.tg.cancel_scope.cancel()
-        self._wake()
+        self._wake_all()
 
     def _complete(self, index: int, ok: bool) -> None:
         """Step ``index`` finished as a whole: release or poison its successors."""
@@ -251,7 +261,7 @@ class RunState:
             self.item_deps_left[succ] -= 1
             self._maybe_finish_items(succ)
         if self.remaining == 0:
-            self._wake()
+            self._wake_all()
 
     def _open(self, index: int) -> None:
         """All whole dependencies of ``index`` finished."""

@@ -110,6 +110,10 @@ class Classifier:
         self.breaker.on_result(permit)
         return self._labelled(data, str(answer["label"]), "agent", None)
 
+    async def aclose(self) -> None:
+        """Close the endpoint's connections (they reopen on the next call)."""
+        await self.agent.aclose()
+
 
 def label_is(data: Any, profile: DataProfile, params: LabelIsParams) -> bool:
     """Whether ``data`` is an ``llm.classify`` output carrying ``params.label``."""

@@ -12,6 +12,7 @@ API key along with the error.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -199,7 +200,14 @@ class OpenAIEndpoint:
                 if data == "[DONE]":
                     done = True
                     continue
-                chunk = json.loads(data)
+                try:
+                    chunk = json.loads(data)
+                except ValueError:
+                    msg = (
+                        f"endpoint {self.name!r}: a stream event is not JSON; is base_url "
+                        "an OpenAI-compatible server?"
+                    )
+                    raise EndpointError(msg, endpoint=self.name) from None
                 if chunk.get("error"):
                     detail = self._scrub(str(chunk["error"].get("message", "")))
                     msg = f"endpoint {self.name!r}: error in the stream: {detail}"
@@ -239,10 +247,8 @@ class OpenAIEndpoint:
 
     def _scrub(self, text: str) -> str:
         key = None
-        try:
+        with contextlib.suppress(EndpointError):
             key = self._key()
-        except EndpointError:
-            pass
         if key and len(key) >= 4:
             text = text.replace(key, "***")
         return _KEY_LIKE.sub("***", text)[:300]
@@ -270,7 +276,11 @@ class OpenAIEndpoint:
                     f"{self.settings.api_key_env} (or the endpoint's api_key)"
                 )
                 return EndpointError(msg, endpoint=self.name, status=status)
-            detail = self._scrub(getattr(exc, "message", "") or "")
+            body = exc.body
+            if isinstance(body, dict) and isinstance(body.get("error"), dict):
+                body = body["error"]
+            found = body.get("message") if isinstance(body, dict) else None
+            detail = self._scrub(str(found or exc.message or ""))
             msg = f"{where}: HTTP {status}, request rejected: {detail}"
             return EndpointError(msg, endpoint=self.name, status=status)
         msg = f"{where}: unusable response ({type(exc).__name__})"
@@ -279,7 +289,11 @@ class OpenAIEndpoint:
     async def aclose(self) -> None:
         """Close the HTTP client; a later call opens a new one."""
         client, self._client = self._client, None
-        if client is not None:
+        if client is None:
+            return
+        # A client opened in another (finished) event loop holds connections of
+        # that loop, which cannot be closed from this one; they went with it.
+        if anyio.lowlevel.current_token().native_token is self._loop:
             await client.close()
 
 

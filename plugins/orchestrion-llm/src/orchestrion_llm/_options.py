@@ -21,9 +21,7 @@ class AgentOptions(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     agent_name: str = Field(default="agent", description="Name used in messages and usage.")
-    endpoint: str = Field(
-        default="default", description="Which [llm.endpoints.<name>] to call."
-    )
+    endpoint: str = Field(default="default", description="Which `[llm.endpoints.<name>]` to call.")
     model: str | None = Field(default=None, description="Model; unset: the endpoint's.")
     system_prompt: str = Field(default="", description="The system message (trusted text).")
     prompt: str = Field(
@@ -78,7 +76,7 @@ class ClassifyOptions(BaseModel):
 
     agent: str = Field(
         default="classifier",
-        description="Which [llm.agents.<name>] classifies (its endpoint, model, prompt); "
+        description="Which `[llm.agents.<name>]` classifies (its endpoint, model, prompt); "
         "an unknown name uses the default endpoint.",
     )
     labels: tuple[str, ...] = Field(

@@ -75,8 +75,10 @@ class _Shared:
 
                 found = OpenAIEndpoint(name, settings, env=self.env)
             self.endpoints[name] = found
-        mode = "json_schema" if isinstance(settings, ScriptedEndpointSettings) else (
-            settings.structured_mode
+        mode = (
+            "json_schema"
+            if isinstance(settings, ScriptedEndpointSettings)
+            else (settings.structured_mode)
         )
         return found, mode
 

@@ -15,6 +15,7 @@ import threading
 import time
 from collections import deque
 from pathlib import Path
+
 from pydantic import ValidationError
 
 from ._endpoint import ChatReply, ChatRequest, Usage
@@ -119,4 +120,3 @@ class ScriptedEndpoint:
 
     async def aclose(self) -> None:
         """Nothing to release."""
-

@@ -141,8 +141,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         if reply.kind == "error":
-            self._json(reply.status, {"error": {"message": reply.content, "type": "fake"}},
-                       reply.headers)
+            self._json(
+                reply.status, {"error": {"message": reply.content, "type": "fake"}}, reply.headers
+            )
             return
         if request.stream:
             self._stream(request, reply)
@@ -182,6 +183,9 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
+    # The default backlog of 5 drops concurrent connects, which the client's
+    # TCP stack then retries a whole second later.
+    request_queue_size = 128
     fake: FakeChatServer
 
 
@@ -315,8 +319,12 @@ class FakeChatServer:
             "created": int(time.time()),
             "model": self.model,
             "choices": [
-                {"index": 0, "message": message, "finish_reason": reply.finish_reason,
-                 "logprobs": None}
+                {
+                    "index": 0,
+                    "message": message,
+                    "finish_reason": reply.finish_reason,
+                    "logprobs": None,
+                }
             ],
             "usage": self._usage(request, reply),
         }
@@ -336,8 +344,16 @@ class FakeChatServer:
         pieces = [text[i : i + 8] for i in range(0, len(text), 8)] or [""]
         if reply.kind == "tool":
             yield chunk(
-                {"tool_calls": [{"index": 0, "id": "call_fake", "type": "function",
-                                 "function": {"name": reply.tool_name, "arguments": ""}}]}
+                {
+                    "tool_calls": [
+                        {
+                            "index": 0,
+                            "id": "call_fake",
+                            "type": "function",
+                            "function": {"name": reply.tool_name, "arguments": ""},
+                        }
+                    ]
+                }
             )
             for piece in pieces:
                 yield chunk({"tool_calls": [{"index": 0, "function": {"arguments": piece}}]})
