@@ -2,30 +2,25 @@
 
 The public API is exactly what this module re-exports (``__all__``); modules
 whose names start with ``_`` are private.
+
+Heavy parts (the engine, events, resilience, the orchestrator) are imported on
+first use through a module ``__getattr__`` (PEP 562): ``orchestrion plugins list``
+and plugins that only register things must not pay for the whole engine at
+start-up. Type checkers see ordinary imports.
 """
 
 from __future__ import annotations
 
-from . import events as events
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from . import exceptions as exceptions
 from . import hookspecs as hookspecs
 from ._config import Config as Config
 from ._config import PluginsConfig as PluginsConfig
 from ._config import load_config as load_config
-from ._engine._loader import load_workflow as load_workflow
-from ._engine._model import Step as Step
-from ._engine._model import Workflow as Workflow
-from ._engine._model import WorkflowBuilder as WorkflowBuilder
-from ._engine._results import ErrorInfo as ErrorInfo
-from ._engine._results import ItemResult as ItemResult
-from ._engine._results import RunResult as RunResult
-from ._engine._results import RunTotals as RunTotals
-from ._engine._results import StepResult as StepResult
-from ._event import Event as Event
-from ._events._bus import EventBus as EventBus
 from ._markers import hookimpl as hookimpl
 from ._markers import hookspec as hookspec
-from ._orchestrator import Orchestrator as Orchestrator
 from ._plugins._selection import PluginSelection as PluginSelection
 from ._plugins._selection import resolve_selection as resolve_selection
 from ._profile import DataProfile as DataProfile
@@ -38,18 +33,6 @@ from ._registrations import ExecutorType as ExecutorType
 from ._registrations import NoOptions as NoOptions
 from ._registrations import RoutingRule as RoutingRule
 from ._registrations import StateStoreType as StateStoreType
-from ._resilience import BreakerMetrics as BreakerMetrics
-from ._resilience import BreakerPolicy as BreakerPolicy
-from ._resilience import BreakerRegistry as BreakerRegistry
-from ._resilience import BreakerState as BreakerState
-from ._resilience import BreakerTransition as BreakerTransition
-from ._resilience import CircuitBreaker as CircuitBreaker
-from ._resilience import FailurePolicy as FailurePolicy
-from ._resilience import FailureRecord as FailureRecord
-from ._resilience import FallbackPolicy as FallbackPolicy
-from ._resilience import Policy as Policy
-from ._resilience import RetryPolicy as RetryPolicy
-from ._resilience import TimeoutPolicy as TimeoutPolicy
 from ._version import __version__ as __version__
 from .exceptions import AttemptTimeout as AttemptTimeout
 from .exceptions import CircuitOpenError as CircuitOpenError
@@ -62,6 +45,78 @@ from .protocols import Executor as Executor
 from .protocols import StepCall as StepCall
 from .protocols import StepContext as StepContext
 from .protocols import StepInfo as StepInfo
+
+if TYPE_CHECKING:
+    from . import events as events
+    from ._engine._loader import load_workflow as load_workflow
+    from ._engine._model import Step as Step
+    from ._engine._model import Workflow as Workflow
+    from ._engine._model import WorkflowBuilder as WorkflowBuilder
+    from ._engine._results import ErrorInfo as ErrorInfo
+    from ._engine._results import ItemResult as ItemResult
+    from ._engine._results import RunResult as RunResult
+    from ._engine._results import RunTotals as RunTotals
+    from ._engine._results import StepResult as StepResult
+    from ._event import Event as Event
+    from ._events._bus import EventBus as EventBus
+    from ._orchestrator import Orchestrator as Orchestrator
+    from ._resilience import BreakerMetrics as BreakerMetrics
+    from ._resilience import BreakerPolicy as BreakerPolicy
+    from ._resilience import BreakerRegistry as BreakerRegistry
+    from ._resilience import BreakerState as BreakerState
+    from ._resilience import BreakerTransition as BreakerTransition
+    from ._resilience import CircuitBreaker as CircuitBreaker
+    from ._resilience import FailurePolicy as FailurePolicy
+    from ._resilience import FailureRecord as FailureRecord
+    from ._resilience import FallbackPolicy as FallbackPolicy
+    from ._resilience import Policy as Policy
+    from ._resilience import RetryPolicy as RetryPolicy
+    from ._resilience import TimeoutPolicy as TimeoutPolicy
+
+# Public name -> the private module that defines it, imported on first access.
+_LAZY: dict[str, str] = {
+    "events": ".events",
+    "load_workflow": "._engine._loader",
+    "Step": "._engine._model",
+    "Workflow": "._engine._model",
+    "WorkflowBuilder": "._engine._model",
+    "ErrorInfo": "._engine._results",
+    "ItemResult": "._engine._results",
+    "RunResult": "._engine._results",
+    "RunTotals": "._engine._results",
+    "StepResult": "._engine._results",
+    "Event": "._event",
+    "EventBus": "._events._bus",
+    "Orchestrator": "._orchestrator",
+    "BreakerMetrics": "._resilience",
+    "BreakerPolicy": "._resilience",
+    "BreakerRegistry": "._resilience",
+    "BreakerState": "._resilience",
+    "BreakerTransition": "._resilience",
+    "CircuitBreaker": "._resilience",
+    "FailurePolicy": "._resilience",
+    "FailureRecord": "._resilience",
+    "FallbackPolicy": "._resilience",
+    "Policy": "._resilience",
+    "RetryPolicy": "._resilience",
+    "TimeoutPolicy": "._resilience",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        msg = f"module {__name__!r} has no attribute {name!r}"
+        raise AttributeError(msg)
+    imported = importlib.import_module(module, __name__)
+    value = imported if module == f".{name}" else getattr(imported, name)
+    globals()[name] = value  # later look-ups skip __getattr__
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
 
 __all__ = [
     "AttemptTimeout",

@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-
-from packaging.requirements import InvalidRequirement, Requirement
+from typing import TYPE_CHECKING
 
 from .._config import PluginsConfig
 from ..exceptions import ConfigError
+
+if TYPE_CHECKING:
+    from packaging.requirements import Requirement
 
 __all__ = ["PluginSelection", "normalize", "resolve_selection", "split_names"]
 
@@ -89,6 +91,9 @@ class PluginSelection:
 
     def requirements(self) -> list[Requirement]:
         """``required`` parsed; a bad specifier is a :class:`ConfigError`."""
+        # packaging costs ~15 ms to import; most runs require nothing.
+        from packaging.requirements import InvalidRequirement, Requirement
+
         out = []
         for text in self.required:
             try:
