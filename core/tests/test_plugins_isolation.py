@@ -138,7 +138,7 @@ def test_wrong_hook_arguments_are_named(orchestrion_distribution: Install) -> No
     assert isinstance(problem, PluginValidationError)
     assert (
         "implements register_conditions() with argument(s) 'reg' the hook does not have "
-        "(it passes: register)" in str(problem)
+        "(it passes: register, config)" in str(problem)
     )
 
 

@@ -112,15 +112,17 @@ def test_hook_recorder_records_calls_in_call_order() -> None:
     orch = make_orchestrator(Shouter(), Quiet(), builtins=False)
     profile = orchestrion.profile_of("hi")
     with HookRecorder(orch) as recorder:
-        answers = orch.plugins.pm.hook.analyze_requirements(data="hi", profile=profile)
+        answers = orch.plugins.pm.hook.analyze_requirements(
+            data="hi", profile=profile, config=orch.config
+        )
     assert answers == [["shout.upper"]]
     call = recorder.get_call("analyze_requirements")
     assert call.plugins == ("Quiet", "shouter")
-    assert call.kwargs == {"data": "hi", "profile": profile}
+    assert call.kwargs == {"data": "hi", "profile": profile, "config": orch.config}
     assert call.result == [["shout.upper"]]
     assert call.exception is None
     # Closed: later calls are not recorded.
-    orch.plugins.pm.hook.analyze_requirements(data="hi", profile=profile)
+    orch.plugins.pm.hook.analyze_requirements(data="hi", profile=profile, config=orch.config)
     assert len(recorder.calls) == 1
 
 
@@ -176,7 +178,9 @@ def test_hook_recorder_fixture(
     """hook_recorder attaches a recorder to an orchestrator."""
     orch = orchestrion_factory(Shouter())
     recorder = hook_recorder(orch)
-    orch.plugins.pm.hook.analyze_requirements(data="x", profile=orchestrion.profile_of("x"))
+    orch.plugins.pm.hook.analyze_requirements(
+        data="x", profile=orchestrion.profile_of("x"), config=orch.config
+    )
     assert recorder.get_call("analyze_requirements").result == [["shout.upper"]]
 
 

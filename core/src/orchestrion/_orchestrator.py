@@ -64,7 +64,7 @@ class Orchestrator:
                 config=self.config.plugins, env=os.environ if env is None else env
             )
         self.selection = selection
-        self.plugins = PluginSet(selection, in_process=plugins)
+        self.plugins = PluginSet(selection, in_process=plugins, config=self.config)
 
     @property
     def registry(self) -> Registry:

@@ -18,7 +18,9 @@ families to stable exit codes (``exit_code``)::
     │   │   └── ValidationFailed        input did not validate (carries every error)
     │   ├── CircuitOpenError            a circuit breaker rejected the call
     │   └── AttemptTimeout              one attempt overran its limit (also a TimeoutError)
-    └── RunFailed                       a run ended failed, partial or cancelled (exit 1)
+    ├── RunFailed                       a run ended failed, partial or cancelled (exit 1)
+    └── StateError                      the state store cannot be used as asked (exit 2)
+        └── RunLeaseError               another live process owns the run (exit 4)
 
 Exceptions never copy the data being processed into their message: they name
 sizes, types and positions instead.
@@ -43,6 +45,8 @@ __all__ = [
     "PluginRequirementError",
     "PluginValidationError",
     "RunFailed",
+    "RunLeaseError",
+    "StateError",
     "TransientError",
     "ValidationFailed",
 ]
@@ -263,3 +267,33 @@ class RunFailed(OrchestrionError):
     def __init__(self, message: str, *, run_id: str):
         self.run_id = run_id
         super().__init__(message)
+
+
+class StateError(OrchestrionError):
+    """Raised by state stores and by resume when the store cannot be used as
+    asked: a corrupted or foreign database file, an unknown run id, a run that
+    cannot be resumed (finished, or its workflow or plugin set changed).
+
+    ``path`` names the store file (when there is one), ``run_id`` the run.
+    """
+
+    exit_code: ClassVar[int] = 2
+
+    def __init__(self, message: str, *, path: str | None = None, run_id: str | None = None):
+        self.path = path
+        self.run_id = run_id
+        super().__init__(f"{path}: {message}" if path else message)
+        self.message = message
+
+
+class RunLeaseError(StateError):
+    """Raised by a state store when a run is owned by another live process (its
+    lease has not expired); ``owner`` is ``pid@host`` of that process."""
+
+    exit_code: ClassVar[int] = 4
+
+    def __init__(
+        self, message: str, *, owner: str, path: str | None = None, run_id: str | None = None
+    ):
+        self.owner = owner
+        super().__init__(message, path=path, run_id=run_id)

@@ -13,6 +13,13 @@ registers something invalid is reported by name and the others keep working.
 An implementation may accept fewer arguments than the spec (pluggy passes only
 the ones it names) but never arguments the spec does not have.
 
+``config`` is the orchestrator's :class:`orchestrion.Config`. A plugin reads its
+own top-level table with ``config.section("<name>")`` (``[chunking]``,
+``[llm]``) and validates it with its own model. Config reaches plugins through
+the hooks rather than being stored on the plugin object, because one imported
+plugin module serves every orchestrator in the process, each with its own
+configuration.
+
 Call order is pluggy's: the latest registered plugin first, ``tryfirst`` and
 ``trylast`` move an implementation to the front or back. Built-in plugins are
 registered first, so installed plugins are asked before them.
@@ -28,6 +35,7 @@ from ._markers import hookspec
 if TYPE_CHECKING:
     import click
 
+    from ._config import Config
     from ._profile import DataProfile
     from ._registrations import (
         ComponentType,
@@ -57,7 +65,7 @@ __all__ = [
 
 
 @hookspec
-def register_components(register: Callable[[ComponentType[Any]], None]) -> None:
+def register_components(register: Callable[[ComponentType[Any]], None], config: Config) -> None:
     """Register the component types this plugin provides.
 
     Called once per orchestrator while plugins load.
@@ -77,7 +85,7 @@ def register_components(register: Callable[[ComponentType[Any]], None]) -> None:
 
 
 @hookspec
-def register_conditions(register: Callable[[Condition[Any]], None]) -> None:
+def register_conditions(register: Callable[[Condition[Any]], None], config: Config) -> None:
     """Register named conditions that routing rules can refer to.
 
     Called once per orchestrator while plugins load.
@@ -90,7 +98,7 @@ def register_conditions(register: Callable[[Condition[Any]], None]) -> None:
 
 
 @hookspec
-def register_routing_rules(register: Callable[[RoutingRule], None]) -> None:
+def register_routing_rules(register: Callable[[RoutingRule], None], config: Config) -> None:
     """Register routing rules (``when <condition> then <route>``).
 
     Called once per orchestrator while plugins load. Rules from all plugins and
@@ -105,7 +113,7 @@ def register_routing_rules(register: Callable[[RoutingRule], None]) -> None:
 
 
 @hookspec
-def register_event_handlers(register: Callable[[EventHandler], None]) -> None:
+def register_event_handlers(register: Callable[[EventHandler], None], config: Config) -> None:
     """Subscribe handlers to event types.
 
     Called once per orchestrator while plugins load. Handlers run concurrently,
@@ -118,7 +126,7 @@ def register_event_handlers(register: Callable[[EventHandler], None]) -> None:
 
 
 @hookspec
-def register_executors(register: Callable[[ExecutorType], None]) -> None:
+def register_executors(register: Callable[[ExecutorType], None], config: Config) -> None:
     """Register executors: places where step calls run (``local``, ``dask``).
 
     Called once per orchestrator while plugins load.
@@ -129,7 +137,7 @@ def register_executors(register: Callable[[ExecutorType], None]) -> None:
 
 
 @hookspec
-def register_state_stores(register: Callable[[StateStoreType], None]) -> None:
+def register_state_stores(register: Callable[[StateStoreType], None], config: Config) -> None:
     """Register state stores: where runs are persisted (``memory``, ``sqlite``).
 
     Called once per orchestrator while plugins load.
@@ -157,7 +165,7 @@ def register_commands(cli: click.Group) -> None:
 
 
 @hookspec
-def analyze_requirements(data: Any, profile: DataProfile) -> Sequence[str] | None:
+def analyze_requirements(data: Any, profile: DataProfile, config: Config) -> Sequence[str] | None:
     """Say which component types this data needs, in this plugin's view.
 
     Called by the router for each piece of data (or each distinct profile, when
@@ -171,6 +179,8 @@ def analyze_requirements(data: Any, profile: DataProfile) -> Sequence[str] | Non
 
     :param data: the piece of data being routed; do not modify it.
     :param profile: its :class:`orchestrion.DataProfile`.
+    :param config: the orchestrator's configuration (thresholds from the
+        plugin's own table, say).
     :returns: component type names, or ``None`` (or an empty sequence) for none.
     """
 

@@ -114,7 +114,11 @@ class Executor(Protocol):
     ``call`` runs one component call and returns its output (a list for
     ``emits_many`` calls). It must let cancellation propagate and raise the
     component's own exception on failure. An executor may define
-    ``async def aclose()``, called when its orchestrator closes.
+    ``async def aclose()``, called when its orchestrator closes, and
+    ``bind(registry, records)``, called once after it is built with the
+    orchestrator's registry and plugin records (by plugin name), so an executor
+    that rebuilds components elsewhere knows which plugin provides each type.
+    Its options come from the ``[engine.executors.NAME]`` table.
     """
 
     async def call(self, call: StepCall) -> Any:

@@ -124,7 +124,9 @@ class CliState:
         show broken ones; requirements are not checked here (see
         :meth:`finish_diagnostics`)."""
         if self._plugin_set is None:
-            self._plugin_set = PluginSet(self.selection(strict=False), check_required=False)
+            self._plugin_set = PluginSet(
+                self.selection(strict=False), check_required=False, config=self.config()
+            )
         return self._plugin_set
 
     def make_orchestrator(self, **kwargs: Any) -> Orchestrator:

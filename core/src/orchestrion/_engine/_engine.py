@@ -14,14 +14,17 @@ from typing import Any
 
 import anyio
 from anyio.lowlevel import RunVar
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
 from .._builtin.local_executor import LocalExecutor
 from .._registrations import ComponentType
 from .._registry import Registry
+from .._resilience._apply import FallbackHooks
+from .._resilience._breakers import BreakerRegistry
+from .._resilience._failures import FailureLog
 from ..exceptions import ConfigError
 from ._finish import build_result
-from ._loader import load_workflow, workflow_from_mapping
+from ._loader import load_workflow, validation_message, workflow_from_mapping
 from ._model import Workflow
 from ._plan import Plan, compile_plan
 from ._pool import ComponentPool, Pools
@@ -44,11 +47,23 @@ class Engine:
     """Runs workflows against one registry; owns pools and executors."""
 
     def __init__(
-        self, registry: Registry, settings: EngineSettings, records: Mapping[str, Any]
+        self,
+        registry: Registry,
+        settings: EngineSettings,
+        records: Mapping[str, Any],
+        *,
+        breakers: BreakerRegistry | None = None,
+        failures: FailureLog | None = None,
+        fallback_hooks: FallbackHooks | None = None,
     ) -> None:
         self.registry = registry
         self.settings = settings
         self.records = records
+        # Resilience (issue 4): the orchestrator's breakers and failure log, and
+        # the plugin set asked ``provide_fallback``; every plan's steps use them.
+        self.breakers = breakers
+        self.failures = failures
+        self.fallback_hooks = fallback_hooks
         self.pools = Pools(settings.pool_size)
         self.executors: dict[str, Any] = {}
         self._plans: OrderedDict[int, tuple[Workflow, int, Plan]] = OrderedDict()
@@ -63,7 +78,17 @@ class Engine:
         executor = self.executors.get(name)
         if executor is None:
             etype = self.registry.executors.require(name)
-            executor = self.executors[name] = etype.factory(etype.options())
+            try:
+                options = etype.options.model_validate(self.settings.executors.get(name, {}))
+            except ValidationError as exc:
+                message, key = validation_message(exc, prefix=f"engine.executors.{name}")
+                raise ConfigError(message, key=key) from None
+            executor = self.executors[name] = etype.factory(options)
+            # An executor that runs calls elsewhere rebuilds components from the
+            # plugins there, so it is told which plugins this orchestrator holds.
+            bind = getattr(executor, "bind", None)
+            if bind is not None:
+                bind(self.registry, self.records)
         return executor, type(executor) is LocalExecutor
 
     def _pool(self, ctype: ComponentType[Any], options: BaseModel) -> ComponentPool:
@@ -99,6 +124,9 @@ class Engine:
             base_policy=self.settings.policy,
             records=self.records,
             source=source,
+            breakers=self.breakers,
+            failure_log=self.failures,
+            fallback_hooks=self.fallback_hooks,
         )
         self._plans[key] = (workflow, generation, plan)
         if len(self._plans) > _PLAN_CACHE_SIZE:

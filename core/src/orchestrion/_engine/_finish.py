@@ -26,6 +26,10 @@ from ._scheduler import RunState
 
 M = TypeVar("M", bound=BaseModel)
 
+#: At most this many failure records per step and per run result (the newest
+#: are in the orchestrator's failure log; ``failures_dropped`` counts the rest).
+MAX_FAILURES = 1000
+
 __all__ = ["build_result"]
 
 _FIELDS_SET: dict[type[BaseModel], set[str]] = {}
@@ -51,15 +55,58 @@ def _assemble(cls: type[M], values: dict[str, Any]) -> M:
     return obj
 
 
-def _items(recs: list[Rec]) -> tuple[list[ItemResult], int, float | None, float | None, str | None]:
-    """Item results, total attempts, earliest start, latest end, first instance."""
+def _sum_usage(total: dict[str, Any] | None, usage: dict[str, Any]) -> dict[str, Any]:
+    """``usage`` added into ``total``: numbers summed, anything else kept from
+    the first item that reported it."""
+    if total is None:
+        return dict(usage)
+    for key, value in usage.items():
+        old = total.get(key)
+        if key not in total:
+            total[key] = value
+        elif (
+            isinstance(old, int | float)
+            and isinstance(value, int | float)
+            and not isinstance(old, bool)
+            and not isinstance(value, bool)
+        ):
+            total[key] = old + value
+    return total
+
+
+class _ItemSummary:
+    """What a per-item step's item records add up to."""
+
+    __slots__ = ("attempts", "end", "failures", "fallback", "instance", "start", "usage")
+
+    def __init__(self) -> None:
+        self.attempts = 0
+        self.start: float | None = None
+        self.end: float | None = None
+        self.instance: str | None = None
+        self.fallback: str | None = None
+        self.failures: list[Any] = []
+        self.usage: dict[str, Any] | None = None
+
+
+def _items(recs: list[Rec]) -> tuple[list[ItemResult], _ItemSummary]:
+    """Item results and their summary (attempts, time span, first instance and
+    fallback, failure records, usage)."""
     out: list[ItemResult] = []
+    summary = _ItemSummary()
     attempts = 0
     start: float | None = None
     end: float | None = None
     instance: str | None = None
+    failures = summary.failures
     for index, rec in enumerate(recs):
         attempts += rec.attempts
+        if rec.failures and len(failures) < MAX_FAILURES:
+            failures.extend(rec.failures[: MAX_FAILURES - len(failures)])
+        if rec.usage is not None:
+            summary.usage = _sum_usage(summary.usage, rec.usage)
+        if summary.fallback is None:
+            summary.fallback = rec.fallback
         if rec.start is not None and (start is None or rec.start < start):
             start = rec.start
         if rec.end is not None and (end is None or rec.end > end):
@@ -73,15 +120,19 @@ def _items(recs: list[Rec]) -> tuple[list[ItemResult], int, float | None, float 
                     "index": index,
                     "status": rec.status,
                     "error": None if rec.error is None else ErrorInfo.of(rec.error),
+                    "fallback": rec.fallback,
                     "attempts": rec.attempts,
                     "duration": None
                     if rec.start is None or rec.end is None
                     else rec.end - rec.start,
                     "instance": rec.instance,
+                    "failures": list(rec.failures),
+                    "usage": rec.usage,
                 },
             )
         )
-    return out, attempts, start, end, instance
+    summary.attempts, summary.start, summary.end, summary.instance = attempts, start, end, instance
+    return out, summary
 
 
 def build_result(
@@ -108,16 +159,26 @@ def build_result(
     outputs = state.outputs
     all_recs = state.recs
     all_item_recs = state.item_recs
+    run_failures: list[Any] = []
+    dropped = 0
     for node in state.nodes:
         index = node.index
         rec = all_recs[index]
         status = rec.status
         item_results: list[ItemResult] | None = None
         attempts, start, end, instance = rec.attempts, rec.start, rec.end, rec.instance
+        fallback, failures, usage = rec.fallback, rec.failures, rec.usage
         error = None if rec.error is None else ErrorInfo.of(rec.error)
         if node.per_item:
             recs = all_item_recs[index] or []
-            item_results, attempts, start, end, instance = _items(recs)
+            item_results, summary = _items(recs)
+            attempts, start, end, instance = (
+                summary.attempts,
+                summary.start,
+                summary.end,
+                summary.instance,
+            )
+            fallback, failures, usage = summary.fallback, summary.failures, summary.usage
             items_total += len(recs)
             items_failed += state.failed_items[index]
             if not state.completed[index]:
@@ -132,6 +193,10 @@ def build_result(
                         f"the first: {first}",
                     )
         counts[status] += 1
+        if failures:
+            room = MAX_FAILURES - len(run_failures)
+            run_failures.extend(failures[:room])
+            dropped += max(len(failures) - room, 0)
         result = new(StepResult)
         setattr_(
             result,
@@ -143,12 +208,15 @@ def build_result(
                 "output": outputs[index] if status in ("succeeded", "degraded") else None,
                 "error": error,
                 "degraded_reason": rec.reason,
+                "fallback": fallback,
                 "attempts": attempts,
                 "started_at": None if start is None else stamp(offset + start, UTC),
                 "finished_at": None if end is None else stamp(offset + end, UTC),
                 "duration": None if start is None or end is None else end - start,
                 "instance": instance,
                 "items": item_results,
+                "failures": list(failures),
+                "usage": usage,
             },
         )
         setattr_(result, "__pydantic_fields_set__", fields_set)
@@ -179,4 +247,6 @@ def build_result(
         output=output,
         totals=totals,
         cancelled_by=state.cancelled_by,
+        failures=run_failures,
+        failures_dropped=dropped,
     )

@@ -4,7 +4,9 @@ Everything that can be known before a run is checked here, and every problem
 is reported at once as one :class:`ConfigError` naming the step and key path:
 dangling dependencies, cycles (with the cycle's path), unknown component types
 and executors (with a did-you-mean and the plugin that would provide them),
-options that do not validate, and fan-out over a step that does not emit many.
+options that do not validate, fan-out over a step that does not emit many,
+and resilience policies (exception names, breaker settings, fallback
+component types). Each node gets its :class:`PolicyRunner`, built once here.
 """
 
 from __future__ import annotations
@@ -19,19 +21,32 @@ from pydantic import BaseModel, ValidationError
 
 from .._registrations import ComponentType
 from .._registry import Registry
+from .._resilience._apply import FallbackHooks, PolicyRunner
+from .._resilience._breakers import BreakerRegistry
+from .._resilience._failures import FailureLog
 from .._resilience._policy import Policy, merge_policies
 from ..exceptions import ConfigError
 from ._loader import validation_message
 from ._model import Step, Workflow
 from ._pool import ComponentPool
 
-__all__ = ["Node", "Plan", "compile_plan"]
+__all__ = ["Alternative", "Node", "Plan", "compile_plan"]
 
 # How a unit's input is assembled (see Node.kind).
 K_ROOT, K_ONE, K_MAP, K_ITEM, K_ITEM_MAP = range(5)
 
 # First-party plugins, by the prefix of the component types they provide.
 FIRST_PARTY = frozenset({"json", "chunking", "validator", "numeric", "llm", "dask"})
+
+
+@dataclass(slots=True, eq=False)
+class Alternative:
+    """A fallback component type of a step (``policy.fallback.components``),
+    run with its default options on the step's input."""
+
+    ctype: ComponentType[Any]
+    options: BaseModel
+    pool: ComponentPool
 
 
 @dataclass(slots=True, eq=False)
@@ -47,6 +62,7 @@ class Node:
     ctype: ComponentType[Any]
     options: BaseModel
     policy: Policy
+    runner: PolicyRunner
     pool: ComponentPool
     executor: Any
     direct: bool  # the local executor: async components are awaited inline
@@ -65,6 +81,8 @@ class Node:
     whole_succ: list[int] = field(default_factory=list)
     item_succ: list[int] = field(default_factory=list)
     lane_nodes: list[int] = field(default_factory=list)  # for a fan-out root
+    alternatives: dict[str, Alternative] = field(default_factory=dict)
+    fallback_hooks: FallbackHooks | None = None  # asked provide_fallback
 
 
 @dataclass(slots=True, eq=False)
@@ -169,6 +187,9 @@ def compile_plan(
     base_policy: Policy | None = None,
     records: Mapping[str, Any] | None = None,
     source: str | None = None,
+    breakers: BreakerRegistry | None = None,
+    failure_log: FailureLog | None = None,
+    fallback_hooks: FallbackHooks | None = None,
 ) -> Plan:
     """Validate ``workflow`` against ``registry`` and compile it; one
     :class:`ConfigError` listing every problem when it is not runnable."""
@@ -214,8 +235,17 @@ def compile_plan(
                 continue
             executors[ex_name] = executor_for(ex_name)
         executor, direct = executors[ex_name]
-        policy = wf_policy if step.policy is None else merge_policies(wf_policy, step.policy)
+        try:
+            policy = wf_policy if step.policy is None else merge_policies(wf_policy, step.policy)
+            runner = PolicyRunner(
+                policy, component=ctype.name, breakers=breakers, failure_log=failure_log
+            )
+        except ConfigError as exc:
+            at = f"{key}.policy.{exc.key}" if exc.key else f"{key}.policy"
+            problems.add(exc.message, at)
+            continue
         assert policy.failure is not None  # merge_policies sets every block
+        alternatives = _alternatives(ctype, policy, registry, pool_for, problems, key, records)
         nodes[i] = Node(
             index=i,
             name=name,
@@ -223,12 +253,15 @@ def compile_plan(
             ctype=ctype,
             options=options,
             policy=policy,
+            runner=runner,
             pool=pool_for(ctype, options),
             executor=executor,
             direct=direct,
             emits_many=ctype.emits == "many",
             fail_fast=policy.failure.mode == "fail_fast",
             limited=ctype.name in limits,
+            alternatives=alternatives,
+            fallback_hooks=fallback_hooks,
         )
     problems.raise_if_any()
     resolved: list[Node] = [n for n in nodes if n is not None]
@@ -243,6 +276,43 @@ def compile_plan(
         sinks=[n.index for n in resolved if not n.whole_succ and not n.item_succ],
         fail_fast=wf_policy.failure.mode == "fail_fast",
     )
+
+
+def _alternatives(
+    ctype: ComponentType[Any],
+    policy: Policy,
+    registry: Registry,
+    pool_for: Callable[[ComponentType[Any], BaseModel], ComponentPool],
+    problems: _Problems,
+    key: str,
+    records: Mapping[str, Any] | None,
+) -> dict[str, Alternative]:
+    """Resolve a step's fallback component types; unknown types, options that
+    have no valid defaults and a different output shape are problems."""
+    assert policy.fallback is not None  # merge_policies sets every block
+    found: dict[str, Alternative] = {}
+    at = f"{key}.policy.fallback.components"
+    for name in policy.fallback.components:
+        try:
+            alt = registry.components.require(name, key=at)
+        except ConfigError as exc:
+            problems.add(exc.message + provider_hint(name, records or {}), at)
+            continue
+        try:
+            options = alt.options.model_validate({})
+        except ValidationError as exc:
+            message, _ = validation_message(exc, prefix=at)
+            problems.add(f"fallback {name!r} cannot run with default options: {message}", at)
+            continue
+        if alt.emits != ctype.emits:
+            problems.add(
+                f"fallback {name!r} emits {alt.emits} output(s) but the step's type "
+                f"{ctype.name!r} emits {ctype.emits}; pick a fallback of the same shape",
+                at,
+            )
+            continue
+        found[name] = Alternative(alt, options, pool_for(alt, options))
+    return found
 
 
 def _link(nodes: list[Node], by_name: dict[str, int], problems: _Problems) -> None:

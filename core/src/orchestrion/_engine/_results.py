@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_serializer
 from pydantic_core import to_jsonable_python
 
+from .._resilience._failures import FailureRecord
 from ..exceptions import RunFailed
 
 __all__ = [
@@ -37,16 +38,31 @@ CancelledBy = Literal["deadline", "fail_fast"]
 class Rec:
     """What happened to one step or fan-out item, in the hot loop (no pydantic)."""
 
-    __slots__ = ("attempts", "end", "error", "instance", "reason", "start", "status")
+    __slots__ = (
+        "attempts",
+        "end",
+        "error",
+        "failures",
+        "fallback",
+        "instance",
+        "reason",
+        "start",
+        "status",
+        "usage",
+    )
 
     def __init__(self) -> None:
         self.status: StepStatus = "skipped"
         self.start: float | None = None
         self.end: float | None = None
         self.attempts = 0
+        # The step's own error: why it failed, or what its fallback answered.
         self.error: BaseException | None = None
         self.instance: str | None = None
         self.reason: str | None = None
+        self.fallback: str | None = None
+        self.failures: tuple[FailureRecord, ...] = ()
+        self.usage: dict[str, Any] | None = None
 
 
 class _Model(BaseModel):
@@ -77,10 +93,21 @@ class ItemResult(_Model):
 
     index: int = Field(description="The item's position in the fan-out, from 0.")
     status: StepStatus
-    error: ErrorInfo | None = None
+    error: ErrorInfo | None = Field(
+        default=None, description="Why it failed; when degraded, the error its fallback answered."
+    )
+    fallback: str | None = Field(
+        default=None, description="Which fallback produced a degraded output."
+    )
     attempts: int = Field(default=0, description="Calls made (0 when it never ran).")
     duration: float | None = Field(default=None, description="Seconds, monotonic clock.")
     instance: str | None = Field(default=None, description="The pooled component that ran it.")
+    failures: list[FailureRecord] = Field(
+        default_factory=list, description="Its failed attempts and fallbacks, oldest first."
+    )
+    usage: dict[str, Any] | None = Field(
+        default=None, description="What the component reported in ctx.extra['usage']."
+    )
 
 
 class StepResult(_Model):
@@ -91,8 +118,16 @@ class StepResult(_Model):
     component: str = Field(description="The component type.")
     status: StepStatus
     output: Any = None
-    error: ErrorInfo | None = None
+    error: ErrorInfo | None = Field(
+        default=None,
+        description="Why it failed; when degraded, the original error the fallback answered.",
+    )
     degraded_reason: str | None = None
+    fallback: str | None = Field(
+        default=None,
+        description="Which fallback produced a degraded output: 'component:<type>' or "
+        "'plugin:<name>' (for a per-item step, the first item's).",
+    )
     attempts: int = Field(default=0, description="Calls made (items summed).")
     started_at: datetime | None = Field(default=None, description="UTC.")
     finished_at: datetime | None = Field(default=None, description="UTC.")
@@ -102,6 +137,15 @@ class StepResult(_Model):
     )
     items: list[ItemResult] | None = Field(
         default=None, description="Per-item results of a per-item (for_each) step."
+    )
+    failures: list[FailureRecord] = Field(
+        default_factory=list,
+        description="Failed attempts and fallbacks (all items'), oldest first; bounded.",
+    )
+    usage: dict[str, Any] | None = Field(
+        default=None,
+        description="What the component reported in ctx.extra['usage'] (e.g. LLM tokens); "
+        "for a per-item step, numbers summed over the items.",
     )
 
     @field_serializer("output", when_used="json")
@@ -140,6 +184,13 @@ class RunResult(_Model):
     output: Any = None
     totals: RunTotals
     cancelled_by: CancelledBy | None = None
+    failures: list[FailureRecord] = Field(
+        default_factory=list,
+        description="Every step's failure records, oldest first; bounded (see 'failures_dropped').",
+    )
+    failures_dropped: int = Field(
+        default=0, description="Failure records left out to keep the result bounded."
+    )
 
     @field_serializer("output", when_used="json")
     def _output_json(self, value: Any) -> Any:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .._config import Config
@@ -36,6 +38,11 @@ class EngineSettings(BaseModel):
         "components use an instance exclusively, async ones share when all are busy.",
     )
     executor: str = Field(default="local", description="The executor steps use by default.")
+    executors: dict[str, dict[str, Any]] = Field(
+        default_factory=dict,
+        description="Options per executor, validated by its options model, e.g. "
+        "[engine.executors.dask] address = 'tcp://scheduler:8786'.",
+    )
     policy: Policy | None = Field(
         default=None, description="The widest resilience policy; workflows and steps override it."
     )

@@ -16,6 +16,7 @@ from typing import Any, Literal
 import pluggy
 
 from .. import hookspecs
+from .._config import Config
 from .._markers import PROJECT_NAME
 from .._registry import KINDS, NOUNS, Registry, Staging
 from ..exceptions import (
@@ -100,8 +101,11 @@ class PluginSet:
         in_process: Iterable[object] = (),
         entry_points: Iterable[metadata.EntryPoint] | None = None,
         check_required: bool = True,
+        config: Config | None = None,
     ) -> None:
         self.selection = selection
+        #: Passed to the hooks that take ``config`` (see :mod:`orchestrion.hookspecs`).
+        self.config = config if config is not None else Config()
         self.pm = pluggy.PluginManager(PROJECT_NAME)
         self.pm.add_hookspecs(hookspecs)
         self.registry = Registry()
@@ -284,7 +288,7 @@ class PluginSet:
             bucket.append(item)
 
         try:
-            returned = self.call_impl(hook, impl, register=register)
+            returned = self.call_impl(hook, impl, register=register, config=self.config)
         except PluginError as exc:
             if any(exc is error for error in raised):
                 return exc  # our own conflict error, not wrapped in "failed in ..."

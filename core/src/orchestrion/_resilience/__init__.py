@@ -7,6 +7,8 @@ The engine builds one :class:`PolicyRunner` per step and awaits
 from ._apply import FallbackHooks as FallbackHooks
 from ._apply import Outcome as Outcome
 from ._apply import PolicyRunner as PolicyRunner
+from ._apply import RetryNotice as RetryNotice
+from ._apply import RetryObserver as RetryObserver
 from ._breaker import CircuitBreaker as CircuitBreaker
 from ._breaker_state import BreakerMetrics as BreakerMetrics
 from ._breaker_state import BreakerState as BreakerState
@@ -40,6 +42,8 @@ __all__ = [
     "Outcome",
     "Policy",
     "PolicyRunner",
+    "RetryNotice",
+    "RetryObserver",
     "RetryPolicy",
     "TimeoutPolicy",
     "check_policy",

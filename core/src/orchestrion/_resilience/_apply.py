@@ -9,7 +9,16 @@ error and the failure records. Cancellation always propagates, untouched: it
 is never retried, never counted by the breaker and never handed to a fallback.
 
 Fast path: with one attempt, no attempt timeout and no breaker the call is
-awaited directly; the policy costs one small object per call.
+awaited directly; the policy costs one small object per call. A caller on a
+hot path (the engine's call seam) may also run the first attempt itself when
+:attr:`PolicyRunner.inline` is true (no attempt timeout): through
+:attr:`PolicyRunner.breaker` (``acquire`` and ``on_result`` never await), then
+hand a failure over to :meth:`PolicyRunner.recover`. Retry machinery is then
+entered only after a first failure.
+
+Hooks: ``on_retry`` (constructor default, or per call) is told about every
+retry before its backoff wait, as a :class:`RetryNotice`; breaker transitions
+are reported by the :class:`BreakerRegistry` observers.
 """
 
 from __future__ import annotations
@@ -36,7 +45,7 @@ from ._policy import (
 from ._retry import RetryPlan
 from ._timeout import with_attempt_timeout
 
-__all__ = ["FallbackHooks", "Outcome", "PolicyRunner"]
+__all__ = ["FallbackHooks", "Outcome", "PolicyRunner", "RetryNotice", "RetryObserver"]
 
 Status = Literal["succeeded", "degraded", "failed"]
 
@@ -78,6 +87,22 @@ class Outcome:
         return self.status == "degraded"
 
 
+@dataclass(frozen=True, slots=True)
+class RetryNotice:
+    """Attempt ``attempt`` of ``step`` failed with ``error`` and will be retried
+    after at least ``wait`` seconds (jitter may add to it)."""
+
+    step: StepInfo
+    component: str
+    attempt: int
+    error: Exception
+    wait: float
+
+
+#: Told about each retry before its wait; must not block (publish, count, log).
+RetryObserver = Callable[[RetryNotice], None]
+
+
 class _Call:
     """Bookkeeping of one :meth:`PolicyRunner.run`."""
 
@@ -117,6 +142,8 @@ class PolicyRunner:
     :param breakers: the orchestrator's breakers; ``None`` runs without one.
     :param failure_log: the orchestrator's failure log, extended on failures.
     :param keep_failures: at most this many records per call (newest kept).
+    :param on_retry: told about every retry of every call (a call may
+        override it), before the backoff wait.
     :raises ConfigError: when the policy is inconsistent or names exception
         types that cannot be resolved, or the breaker settings conflict.
     """
@@ -129,6 +156,7 @@ class PolicyRunner:
         breakers: BreakerRegistry | None = None,
         failure_log: FailureLog | None = None,
         keep_failures: int = 16,
+        on_retry: RetryObserver | None = None,
     ) -> None:
         policy = policy or Policy()
         check_policy(policy)
@@ -145,7 +173,11 @@ class PolicyRunner:
         self._ask_plugins = fallback.plugins
         self._log = failure_log
         self._keep = keep_failures
-        self.direct = self._retry.single and self._limit is None and self.breaker is None
+        self.on_retry = on_retry
+        self.inline = self._limit is None
+        """True when a caller may run the first attempt itself (no attempt
+        timeout): through :attr:`breaker` if set, then :meth:`recover` on failure."""
+        self.direct = self._retry.single and self.inline and self.breaker is None
         """True when the call is awaited as is (one attempt, no timeout, no breaker)."""
 
     async def run(
@@ -156,6 +188,7 @@ class PolicyRunner:
         data: Any = None,
         alternative: Callable[[str], Awaitable[Any]] | None = None,
         plugins: FallbackHooks | None = None,
+        on_retry: RetryObserver | None = None,
     ) -> Outcome:
         """Apply the policy to ``call`` (awaited with the attempt number, from 1).
 
@@ -164,37 +197,72 @@ class PolicyRunner:
         :param alternative: runs an alternative component type by name, for
             ``fallback.components``; ``None`` skips them.
         :param plugins: asked ``provide_fallback`` after the alternatives.
+        :param on_retry: overrides the runner's ``on_retry`` for this call.
         :returns: the :class:`Outcome`; component failures never raise.
         """
-        if self.direct:
-            try:
-                return Outcome("succeeded", await call(1))
-            except Exception as exc:
-                state = _Call(step, data, self._keep, self._log)
-                state.attempts = 1
-                state.record(exc, component=self.component, attempt=1)
-                return await self._fall_back(exc, state, alternative, plugins)
         # The first attempt runs here, outside the retry machinery, so that a
         # call that succeeds at once pays only for the breaker and the timeout.
         start = time.monotonic()
         try:
+            if self.direct:
+                return Outcome("succeeded", await call(1))
             return Outcome("succeeded", await self._attempt(call, 1, step))
         except Exception as exc:
             first = exc
+        return await self.recover(
+            call,
+            first,
+            start=start,
+            step=step,
+            data=data,
+            alternative=alternative,
+            plugins=plugins,
+            on_retry=on_retry,
+        )
+
+    async def recover(
+        self,
+        call: Callable[[int], Awaitable[Any]],
+        first: Exception,
+        *,
+        start: float,
+        step: StepInfo,
+        data: Any = None,
+        alternative: Callable[[str], Awaitable[Any]] | None = None,
+        plugins: FallbackHooks | None = None,
+        on_retry: RetryObserver | None = None,
+    ) -> Outcome:
+        """Continue a call whose first attempt failed with ``first``: record it,
+        retry from attempt 2 (through breaker and timeout) when the policy
+        allows, then fall back. Arguments as for :meth:`run`; ``start`` is when
+        attempt 1 started (``time.monotonic``), for the total retry timeout.
+
+        A caller that ran attempt 1 itself must have reported it to
+        :attr:`breaker` already (a :class:`CircuitOpenError` from ``acquire``
+        is a first failure too).
+        """
         state = _Call(step, data, self._keep, self._log)
         state.attempts = 1
         state.record(first, component=self.component, attempt=1)
+        component = self.component
 
         async def attempt(number: int) -> Any:
             state.attempts = number
             try:
                 return await self._attempt(call, number, step)
             except Exception as exc:
-                state.record(exc, component=self.component, attempt=number)
+                state.record(exc, component=component, attempt=number)
                 raise
 
+        observer = on_retry or self.on_retry
+        notify: Callable[[Exception, int, float], None] | None = None
+        if observer is not None:
+
+            def notify(error: Exception, number: int, wait: float) -> None:
+                observer(RetryNotice(step, component, number, error, wait))
+
         try:
-            value = await self._retry.resume(attempt, first, start)
+            value = await self._retry.resume(attempt, first, start, notify)
         except Exception as exc:
             return await self._fall_back(exc, state, alternative, plugins)
         return Outcome("succeeded", value, state.attempts, failures=tuple(state.failures))

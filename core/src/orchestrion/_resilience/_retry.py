@@ -13,6 +13,10 @@ Classification (``retry_decision``):
 
 * only ``Exception``\\ s are retried; cancellation and other ``BaseException``\\ s
   propagate at once, from an attempt or from a backoff sleep;
+* a :class:`~orchestrion.exceptions.PermanentError` (``ParseError``,
+  ``ValidationFailed``, a plugin's own subclasses) is *never* retried, even
+  when ``retry_on`` would match it (``retry_on = ["Exception"]``): the same
+  call would fail the same way;
 * an error is retryable if it is an instance of one of ``retry_on``;
 * an ``ExceptionGroup`` is retryable only if *every* leaf is; it waits for the
   longest ``retry_after`` among them;
@@ -33,7 +37,7 @@ from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import Protocol, TypeVar
 
-from ..exceptions import CircuitOpenError
+from ..exceptions import CircuitOpenError, PermanentError
 from ._policy import RetryPolicy
 from ._types import leaves, resolve_exception_types
 
@@ -129,7 +133,7 @@ class RetryPlan:
             return False
         demanded = 0.0
         for leaf in leaves(exc):
-            if not isinstance(leaf, Exception):
+            if not isinstance(leaf, Exception) or isinstance(leaf, PermanentError):
                 return False
             after = getattr(leaf, "retry_after", None)
             if isinstance(leaf, CircuitOpenError):
@@ -174,14 +178,20 @@ class RetryPlan:
         return await self.resume(attempt, first, start)
 
     async def resume(
-        self, attempt: Callable[[int], Awaitable[T]], first: Exception, start: float
+        self,
+        attempt: Callable[[int], Awaitable[T]],
+        first: Exception,
+        start: float,
+        on_retry: Callable[[Exception, int, float], None] | None = None,
     ) -> T:
         """Continue after attempt 1 failed with ``first`` (it started at
         ``start``, from ``time.monotonic``): retry with ``attempt(2)``, ... or
         re-raise ``first`` if it is not worth retrying.
 
         Callers that run the first attempt themselves (to keep the success
-        path free of any retry machinery) hand over here.
+        path free of any retry machinery) hand over here. ``on_retry(error,
+        attempt, wait)`` is called before each backoff wait (``wait`` is its
+        lower bound: stamina adds jitter).
         """
         if self.attempts == 1 or self.retry_decision(first, 1, time.monotonic() - start) is False:
             raise first
@@ -193,7 +203,12 @@ class RetryPlan:
         current = 1
 
         def hook(exc: Exception) -> bool | float:
-            return self.retry_decision(exc, current, time.monotonic() - start)
+            decision = self.retry_decision(exc, current, time.monotonic() - start)
+            if on_retry is not None and decision is not False:
+                if self.attempts is None or current < self.attempts:
+                    wait = self._backoff_floor(current) if decision is True else float(decision)
+                    on_retry(exc, current, wait)
+            return decision
 
         timeout = None
         if p.timeout is not None:

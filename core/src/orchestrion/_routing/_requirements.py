@@ -52,7 +52,9 @@ def ask_plugins(plugins: PluginSet, data: Any, profile: DataProfile) -> list[Ans
     for impl in plugins.implementations(HOOK):
         name = plugins.pm.get_name(impl.plugin) or impl.plugin_name
         try:
-            returned = plugins.call_impl(HOOK, impl, data=data, profile=profile)
+            returned = plugins.call_impl(
+                HOOK, impl, data=data, profile=profile, config=plugins.config
+            )
         except Exception as exc:  # a plugin's own code: name it, never crash obscurely
             raise _fail(plugins, name, f"raised {type(exc).__name__}: {exc}") from exc
         answers.append(Answer(name, _check(plugins, name, returned)))
