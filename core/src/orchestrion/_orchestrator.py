@@ -20,9 +20,12 @@ if TYPE_CHECKING:
     from ._engine._pool import Pools
     from ._engine._results import RunResult
     from ._events._bus import EventBus
+    from ._resilience._breaker_state import BreakerTransition
     from ._resilience._breakers import BreakerRegistry
+    from ._resilience._failures import FailureLog
     from ._routing._route import Route
     from ._routing._router import Router
+    from .protocols import StateStore
 
 __all__ = ["Orchestrator"]
 
@@ -36,6 +39,8 @@ class Orchestrator:
     a :class:`Config`, a mapping as read from TOML, or a path to a config file;
     ``None`` uses defaults. ``selection`` overrides the plugin selection; by
     default it is resolved from the environment and ``config.plugins``.
+    ``breakers`` replaces the orchestrator's own circuit-breaker registry (e.g.
+    one with a fake clock, in tests).
 
     Use it as an async context manager so components are closed::
 
@@ -50,6 +55,8 @@ class Orchestrator:
         config: Config | Mapping[str, Any] | str | Path | None = None,
         selection: PluginSelection | None = None,
         env: Mapping[str, str] | None = None,
+        breakers: BreakerRegistry | None = None,
+        state: StateStore | str | Path | None = None,
     ) -> None:
         if config is None:
             self.config = Config()
@@ -65,6 +72,10 @@ class Orchestrator:
             )
         self.selection = selection
         self.plugins = PluginSet(selection, in_process=plugins, config=self.config)
+        if breakers is not None:
+            self._adopt_breakers(breakers)
+        # Issue 7: a store, a store name or an SQLite file path; opened on first use.
+        self._state_spec = state
 
     @property
     def registry(self) -> Registry:
@@ -87,9 +98,59 @@ class Orchestrator:
             from ._engine._engine import Engine
             from ._engine._settings import engine_settings
 
-            engine = Engine(self.registry, engine_settings(self.config), self.plugins.records)
+            engine = Engine(
+                self.registry,
+                engine_settings(self.config),
+                self.plugins.records,
+                breakers=self.breakers,
+                failures=self.failures,
+                fallback_hooks=self.plugins,
+            )
             self.__dict__["_engine"] = engine
+            from ._state._wiring import journal_factory
+
+            engine.journal_for = journal_factory(self)  # every run is recorded
         return cast("Engine", engine)
+
+    # -- resilience (issue 4) ------------------------------------------------------
+
+    @property
+    def breakers(self) -> BreakerRegistry:
+        """The circuit breakers, one per component type, shared by every run of
+        this orchestrator: ``breakers.find("llm.main")``, ``.metrics()``,
+        ``.reset()``, ``.force_open()``. Transitions are published as
+        ``breaker.*`` events once the event bus exists."""
+        found = self.__dict__.get("_breakers")
+        if found is None:
+            from ._resilience._breakers import BreakerRegistry
+
+            found = self._adopt_breakers(BreakerRegistry())
+        return cast("BreakerRegistry", found)
+
+    def _adopt_breakers(self, registry: BreakerRegistry) -> BreakerRegistry:
+        registry.subscribe(self._breaker_transition)
+        self.__dict__["_breakers"] = registry
+        return registry
+
+    def _breaker_transition(self, transition: BreakerTransition) -> None:
+        # The bus is made on first use (``events``, ``async with``); transitions
+        # before that have no listener to reach.
+        bus = self.__dict__.get("_events_bus")
+        if bus is not None:
+            from ._events._wiring import breaker_observer
+
+            breaker_observer(bus)(transition)
+
+    @property
+    def failures(self) -> FailureLog:
+        """The newest failure records (failed attempts and fallbacks) of every run
+        of this orchestrator: ``failures.query(run_id=..., step=..., component=...)``."""
+        found = self.__dict__.get("_failures")
+        if found is None:
+            from ._resilience._failures import FailureLog
+
+            found = self.__dict__["_failures"] = FailureLog()
+        return cast("FailureLog", found)
 
     @property
     def pools(self) -> Pools:
@@ -145,6 +206,46 @@ class Orchestrator:
 
         return anyio.run(_run, backend=backend)
 
+    # -- durable state (issue 7): delegates to orchestrion._state ----------------
+
+    @property
+    def store(self) -> StateStore:
+        """The state store every run is recorded in: ``state=`` given to the
+        constructor (a store, ``"memory"``, ``"sqlite"`` or a file path), else
+        the ``[state]`` config table, else the in-process ``memory`` store."""
+        store = self.__dict__.get("_store")
+        if store is None:
+            from ._state._wiring import open_store
+
+            store = self.__dict__["_store"] = open_store(self, self._state_spec)
+        return cast("StateStore", store)
+
+    async def resume(
+        self,
+        run_id: str,
+        *,
+        workflow: WorkflowLike | None = None,
+        force: bool = False,
+        deadline: float | None = None,
+        concurrency: int | None = None,
+    ) -> RunResult:
+        """Finish run ``run_id`` from the state store: steps and fan-out items
+        with a committed result are not run again (their stored outputs are
+        used), the rest run as usual, and the result equals an uninterrupted
+        run's. The workflow is the recorded one (or ``workflow``, or its source
+        file if that still exists).
+
+        :raises StateError: unknown or finished run, or the workflow or plugin
+            set changed since the run started (``force=True`` resumes anyway).
+        :raises RunLeaseError: another live process is running it.
+        """
+        from ._state._resume import resume_run
+
+        wf = None if workflow is None else self.engine.coerce(workflow)
+        return await resume_run(
+            self, run_id, workflow=wf, force=force, deadline=deadline, concurrency=concurrency
+        )
+
     # -- events (issue 8): delegates to orchestrion._events ---------------------
 
     @property
@@ -163,6 +264,9 @@ class Orchestrator:
         engine = self.__dict__.get("_engine")
         if engine is not None:
             await engine.aclose()
+        store = self.__dict__.pop("_store", None)
+        if store is not None:
+            await store.aclose()
 
     def close(self, *, backend: str = "asyncio") -> None:
         """:meth:`aclose` from synchronous code."""
@@ -220,16 +324,9 @@ class Orchestrator:
         if router is None:
             from ._routing._router import Router
 
-            router = Router(self.plugins, self.config, breakers=self._routing_breakers)
+            router = Router(self.plugins, self.config, breakers=lambda: self.breakers)
             self.__dict__["_router"] = router
         return cast("Router", router)
-
-    def _routing_breakers(self) -> BreakerRegistry | None:
-        """The breaker registry health-aware routing reads (wherever it lives)."""
-        found = getattr(self, "breakers", None)
-        if found is None:
-            found = getattr(self.__dict__.get("_engine"), "breakers", None)
-        return cast("BreakerRegistry | None", found)
 
     def plan(self, data: Any) -> Route:
         """Decide the route for ``data`` (DESIGN §8): rules by priority, else the

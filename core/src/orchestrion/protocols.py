@@ -7,12 +7,17 @@ returns something that is not a component.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from pydantic import BaseModel
 
-__all__ = ["Component", "Executor", "StepCall", "StepContext", "StepInfo"]
+if TYPE_CHECKING:
+    from ._state._records import RunRecord, StepRecord
+
+__all__ = ["Component", "Executor", "StateStore", "StepCall", "StepContext", "StepInfo"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,4 +128,73 @@ class Executor(Protocol):
 
     async def call(self, call: StepCall) -> Any:
         """Run ``call`` and return the component's output."""
+        ...
+
+
+@runtime_checkable
+class StateStore(Protocol):
+    """Where runs are persisted, as built by a :class:`~orchestrion.StateStoreType`
+    factory (built in: ``memory`` and ``sqlite``).
+
+    The engine calls :meth:`commit` with a batch of step results and starts no
+    dependent of them before it returns, and calls :meth:`finish_run` last. A
+    ``durable`` store receives every output pre-encoded as JSON
+    (``StepRecord.output_json``); a step whose output cannot be encoded fails.
+    Methods may block briefly (they are called with small batches); a store
+    raises :class:`~orchestrion.exceptions.StateError` when it cannot be used
+    and :class:`~orchestrion.exceptions.RunLeaseError` when another live
+    process owns a run.
+    """
+
+    #: Whether records outlive the process (outputs are then stored as JSON).
+    durable: bool
+    #: Seconds an ownership lease lasts without renewal (``None``: no expiry).
+    lease_ttl: float | None
+
+    async def begin_run(self, run: RunRecord, owner: str) -> None:
+        """Record a new run and give ``owner`` its lease."""
+        ...
+
+    async def acquire(self, run_id: str, owner: str) -> None:
+        """Take the lease of an existing run (for resume) and mark it running."""
+        ...
+
+    async def renew(self, run_id: str, owner: str) -> None:
+        """Extend ``owner``'s lease (the heartbeat)."""
+        ...
+
+    async def release(self, run_id: str, owner: str) -> None:
+        """Give up ``owner``'s lease."""
+        ...
+
+    async def commit(self, run_id: str, steps: Sequence[StepRecord]) -> None:
+        """Store step results atomically (all or none of the batch)."""
+        ...
+
+    async def finish_run(
+        self, run_id: str, status: str, finished_at: datetime, summary: dict[str, Any]
+    ) -> None:
+        """Record the final status (always the run's last write)."""
+        ...
+
+    async def get_run(self, run_id: str) -> RunRecord | None:
+        """The run, or ``None``."""
+        ...
+
+    async def get_steps(self, run_id: str) -> list[StepRecord]:
+        """The committed step results of a run, in commit order."""
+        ...
+
+    async def list_runs(
+        self, *, status: str | None = None, limit: int | None = None
+    ) -> list[RunRecord]:
+        """Runs, newest first."""
+        ...
+
+    async def prune(self, older_than: datetime) -> int:
+        """Delete finished runs created before ``older_than``; how many."""
+        ...
+
+    async def aclose(self) -> None:
+        """Release the store's resources."""
         ...

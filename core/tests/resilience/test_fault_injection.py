@@ -1,9 +1,7 @@
 """Fault injection through Orchestrator.run: retries, timeouts, fallbacks, breakers.
 
-These run whole workflows through the public API. Until the resilience layer
-is wired into the engine's call seam (``_engine/_invoke.py``) they are
-expected to fail; the strict xfail marker turns their first pass into a
-reminder to remove it.
+These run whole workflows through the public API: the engine's call seam
+(``_engine/_invoke.py``) applies each step's policy.
 """
 
 from __future__ import annotations
@@ -17,12 +15,7 @@ import pytest
 
 from orchestrion import ComponentType, Orchestrator, StepContext, Workflow, hookimpl
 
-pytestmark = [
-    pytest.mark.anyio,
-    pytest.mark.xfail(
-        strict=True, reason="issue 4: PolicyRunner not yet called from the engine's seam"
-    ),
-]
+pytestmark = pytest.mark.anyio
 
 
 class Faults:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from routing_kit import Plug, component, make_orch, rules_config
+from routing_kit import Plug, component, rules_config
 
-from orchestrion import BreakerRegistry, Orchestrator
+from orchestrion import BreakerRegistry, Orchestrator, PluginSelection
 
 
 class Clock:
@@ -17,16 +17,6 @@ class Clock:
         return self.now
 
 
-def breakers_of(orch: Orchestrator, clock: Clock) -> BreakerRegistry:
-    """The orchestrator's breaker registry (attached with ``clock`` if it has none yet)."""
-    found = getattr(orch, "breakers", None) or getattr(orch.engine, "breakers", None)
-    if isinstance(found, BreakerRegistry):
-        return found
-    registry = BreakerRegistry(clock=clock)
-    orch.breakers = registry  # type: ignore[attr-defined]
-    return registry
-
-
 def setup(strategy: str = "first") -> tuple[Orchestrator, BreakerRegistry, Clock]:
     """Providers primary and backup of 'cap.parse', a rule asking for it, and breakers."""
     plugin = Plug(
@@ -36,14 +26,16 @@ def setup(strategy: str = "first") -> tuple[Orchestrator, BreakerRegistry, Clock
             component("p.backup", capabilities=["cap.parse"]),
         ],
     )
-    orch = make_orch(
-        plugin,
+    clock = Clock()
+    orch = Orchestrator(
+        plugins=[plugin],
         config=rules_config(
             {"name": "r", "when": "is_text", "route": ["cap.parse"]}, strategy=strategy
         ),
+        selection=PluginSelection(autoload=False),
+        breakers=BreakerRegistry(clock=clock),
     )
-    clock = Clock()
-    return orch, breakers_of(orch, clock), clock
+    return orch, orch.breakers, clock
 
 
 def test_switches_provider_when_a_breaker_opens_and_back_when_it_closes() -> None:

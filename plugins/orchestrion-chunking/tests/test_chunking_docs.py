@@ -15,10 +15,14 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from orchestrion_chunking import SplitOptions, TooLongParams
+from orchestrion_chunking import ChunkingSettings, SplitOptions, TooLongParams
 
 PAGE = Path(__file__).resolve().parents[3] / "docs" / "plugins" / "chunking.md"
-MODELS: dict[str, type[BaseModel]] = {"SplitOptions": SplitOptions, "TooLongParams": TooLongParams}
+MODELS: dict[str, type[BaseModel]] = {
+    "ChunkingSettings": ChunkingSettings,
+    "SplitOptions": SplitOptions,
+    "TooLongParams": TooLongParams,
+}
 BLOCK = re.compile(r"(<!-- options: (\w+) -->\n)(.*?)(<!-- /options -->)", re.DOTALL)
 
 

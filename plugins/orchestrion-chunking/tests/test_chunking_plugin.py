@@ -15,7 +15,9 @@ PROSE = "This is a sentence of ordinary prose for the router to look at. " * 100
 
 
 def _requirements(orch: Orchestrator, data: Any) -> list[str]:
-    answers = orch.plugins.call_each("analyze_requirements", data=data, profile=profile_of(data))
+    answers = orch.plugins.call_each(
+        "analyze_requirements", data=data, profile=profile_of(data), config=orch.config
+    )
     return [name for _, answer in answers if answer for name in answer]
 
 
@@ -88,12 +90,3 @@ def test_long_text_requires_splitting() -> None:
     orch = make_orchestrator(ChunkingPlugin())
     assert _requirements(orch, PROSE) == ["chunking.split"]
     assert _requirements(orch, "A short note.") == []
-
-
-def test_threshold_is_set_on_the_plugin_object() -> None:
-    """A plugin built with another threshold answers by it."""
-    orch = make_orchestrator(ChunkingPlugin(threshold=10_000))
-    assert _requirements(orch, PROSE) == []
-    assert _requirements(orch, PROSE * 2) == ["chunking.split"]
-    with pytest.raises(ValueError, match="threshold"):
-        ChunkingPlugin(threshold=-1)

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from orchestrion import ComponentType, StepContext, hookimpl
+from orchestrion import ComponentType, Config, StepContext, hookimpl
 from orchestrion.testing import make_orchestrator
 from orchestrion_chunking import ChunkingPlugin
 
@@ -99,7 +99,9 @@ def test_splitting_runs_off_the_event_loop() -> None:
 
     class Spy(ChunkingPlugin):
         @hookimpl
-        def register_components(self, register: Callable[[ComponentType[Any]], None]) -> None:
+        def register_components(
+            self, register: Callable[[ComponentType[Any]], None], config: Config
+        ) -> None:
             def capture(item: ComponentType[Any]) -> None:
                 factory = item.factory
 
@@ -120,7 +122,7 @@ def test_splitting_runs_off_the_event_loop() -> None:
                     )
                 )
 
-            super().register_components(capture)
+            super().register_components(capture, config)
 
     workflow = {"steps": {"split": {"component": "chunking.split"}}}
     with make_orchestrator(Spy()) as orch:

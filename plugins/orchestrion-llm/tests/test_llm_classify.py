@@ -104,6 +104,8 @@ async def test_open_breaker_gives_the_fallback_label_without_a_call(
     fake_llm_server.add(FakeReply.error(500), FakeReply.error(503))
     breaker = {"window": 2, "minimum_calls": 2, "failure_rate": 50, "open_duration": 60}
     workflow = one_step("llm.classify", breaker=breaker, **LABELS)
+    # One attempt per run: the engine's default policy would retry the 500 itself.
+    workflow["steps"]["ask"]["policy"] = {"retry": {"attempts": 1}}
     async with make_orchestrator(plugin(fake_llm_server)) as orch:
         failures = [await orch.run(workflow, "text") for _ in range(2)]
         result = await orch.run(workflow, "text")

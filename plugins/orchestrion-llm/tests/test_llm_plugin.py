@@ -1,15 +1,18 @@
-"""Registration: llm.agent, named agents from [llm.agents], config loading, the entry point."""
+"""Registration: llm.agent, named agents from [llm.agents], the [llm] table, the entry point."""
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from llm_helpers import one_step
 
 import orchestrion_llm
-from orchestrion import ConfigError, Orchestrator
-from orchestrion.exceptions import PluginValidationError
+from orchestrion import Config, ConfigError, Orchestrator
+from orchestrion.cli import cli
 from orchestrion.testing import make_orchestrator
 from orchestrion_llm import AgentOptions, LlmPlugin
 
@@ -80,10 +83,10 @@ async def test_a_named_agent_runs_with_its_configuration() -> None:
     assert result.output == {"number": "7", "total": 1.0, "currency": "EUR"}
 
 
-def test_reserved_agent_name_is_rejected_naming_the_plugin() -> None:
-    """An agent called 'agent' would shadow llm.agent: the plugin fails to register."""
+def test_reserved_agent_name_is_rejected_naming_the_key() -> None:
+    """An agent called 'agent' would shadow llm.agent: a ConfigError naming the key."""
     plugin = LlmPlugin({"agents": {"agent": {}}})
-    with pytest.raises(PluginValidationError, match="reserved"):
+    with pytest.raises(ConfigError, match=r"llm\.agents\.agent: .*reserved"):
         make_orchestrator(plugin)
 
 
@@ -93,6 +96,7 @@ def test_invalid_settings_name_the_key_and_never_echo_values() -> None:
     with pytest.raises(ConfigError) as info:
         plugin.settings()
     message = str(info.value)
+    assert info.value.key == "llm.endpoints.x.openai.api_key"
     assert "llm.endpoints.x.openai.api_key" in message
     assert "llm.endpoints.x.openai.timeout" in message
     assert "sk-secret-value" not in message
@@ -107,17 +111,40 @@ def test_unknown_endpoint_fails_the_step_naming_the_known_ones() -> None:
     assert "no endpoint 'nope' in [llm.endpoints] (configured: default)" in step.error.message
 
 
-def test_settings_are_read_from_orchestrion_toml(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Without settings the plugin reads [llm] from the project's orchestrion.toml."""
-    (tmp_path / "orchestrion.toml").write_text(
+def test_config_mapping_given_to_the_orchestrator_registers_the_agents() -> None:
+    """Orchestrator(config={"llm": ...}) configures the installed plugin: its agents register."""
+    orch = Orchestrator(
+        config={"plugins": {"enable": ["llm"], "strict": True}, "llm": AGENTS}, env={}
+    )
+    assert {"llm.summarise", "llm.extract"} <= set(orch.registry.components)
+    assert orch.registry.components.owner("llm.summarise") == "llm"
+    summarise = orch.registry.components.require("llm.summarise")
+    assert summarise.capabilities == frozenset({"text.summary"})
+    result = orch.run_sync(one_step("llm.summarise"), "some text")
+    assert result.output == "ok"
+
+
+def test_each_orchestrator_sees_its_own_table() -> None:
+    """One installed plugin object serves two orchestrators with different [llm] tables."""
+    first = make_orchestrator(installed=["llm"], config={"llm": AGENTS})
+    second = make_orchestrator(
+        installed=["llm"], config={"llm": {"agents": {"translate": {"system_prompt": "T."}}}}
+    )
+    assert "llm.summarise" in first.registry.components
+    assert "llm.translate" not in first.registry.components
+    assert "llm.translate" in second.registry.components
+    assert "llm.summarise" not in second.registry.components
+
+
+def test_config_file_given_to_the_orchestrator_is_read(tmp_path: Path) -> None:
+    """An orchestrion.toml given as config configures the plugin and names itself in errors."""
+    path = tmp_path / "orchestrion.toml"
+    path.write_text(
         '[llm.endpoints.default]\nprovider = "scripted"\ndefault = "from toml"\n\n'
         '[llm.agents.greet]\nsystem_prompt = "Greet."\ncapabilities = ["greeting"]\n',
         encoding="utf-8",
     )
-    monkeypatch.chdir(tmp_path)
-    with make_orchestrator(LlmPlugin()) as orch:
+    with make_orchestrator(installed=["llm"], config=path) as orch:
         greet = orch.registry.components.get("llm.greet")
         assert greet is not None
         assert greet.capabilities == frozenset({"greeting"})
@@ -125,21 +152,71 @@ def test_settings_are_read_from_orchestrion_toml(
     assert result.output == "from toml"
 
 
-def test_installed_entry_point_loads_the_plugin(
+def test_the_cli_configures_the_plugin_from_the_config_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """`orchestrion components` lists the agents of the orchestrion.toml the CLI loads."""
+    (tmp_path / "orchestrion.toml").write_text(
+        '[llm.agents.greet]\nsystem_prompt = "Greet."\n', encoding="utf-8"
+    )
+    monkeypatch.chdir(tmp_path)
+    for name in [n for n in os.environ if n.startswith("ORCHESTRION_")]:
+        monkeypatch.delenv(name)  # plugin selection from the environment would interfere
+    result = CliRunner().invoke(cli, ["--plugins", "llm", "components", "--json"])
+    assert result.exit_code == 0, result.output
+    names = {c["name"] for c in json.loads(result.stdout)["components"]}
+    assert "llm.greet" in names
+
+
+def test_working_directory_file_is_not_read_behind_the_orchestrators_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only the orchestrator's config counts: an orchestrion.toml in the cwd is not read."""
+    (tmp_path / "orchestrion.toml").write_text(
+        '[llm.agents.greet]\nsystem_prompt = "Greet."\n', encoding="utf-8"
+    )
+    monkeypatch.chdir(tmp_path)
+    orch = make_orchestrator(installed=["llm"], config={"llm": {}})
+    assert "llm.greet" not in orch.registry.components
+
+
+def test_bad_table_fails_when_the_orchestrator_is_built() -> None:
+    """A bad [llm] table is a ConfigError (exit 2) naming the key, raised at registration."""
+    config = {"llm": {"agents": {"summarise": {"temperature": "hot"}}}}
+    with pytest.raises(ConfigError, match=r"llm\.agents\.summarise\.temperature: "):
+        make_orchestrator(installed=["llm"], config=config)
+
+
+def test_bad_table_is_a_config_error_naming_the_file_and_key() -> None:
+    """settings(config) names the config file and the dotted key of a bad value."""
+    config = Config.model_validate(
+        {"llm": {"endpoints": {"x": {"provider": "scripted", "bogus": 1}}}, "source": "o.toml"}
+    )
+    with pytest.raises(ConfigError) as info:
+        LlmPlugin().settings(config)
+    assert info.value.source == "o.toml"
+    assert info.value.key == "llm.endpoints.x.scripted.bogus"
+    assert str(info.value).startswith("o.toml: llm.endpoints.x.scripted.bogus: ")
+
+
+def test_settings_given_to_the_constructor_win_over_the_table() -> None:
+    """LlmPlugin(settings) ignores the [llm] table, for Python-built orchestrators."""
+    orch = make_orchestrator(
+        LlmPlugin(AGENTS), config={"llm": {"agents": {"translate": {"system_prompt": "T."}}}}
+    )
+    assert "llm.summarise" in orch.registry.components
+    assert "llm.translate" not in orch.registry.components
+
+
+def test_installed_entry_point_loads_the_plugin() -> None:
     """The installed distribution registers llm.agent through its entry point."""
-    monkeypatch.chdir(tmp_path)  # no orchestrion.toml here: defaults
     orch = make_orchestrator(installed=["llm"])
     assert "llm.agent" in orch.registry.components
     assert orch.registry.components.owner("llm.agent") == "llm"
 
 
-def test_configured_instance_replaces_the_disabled_installed_one(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_configured_instance_replaces_the_disabled_installed_one() -> None:
     """As documented: disable the installed plugin and pass LlmPlugin(settings)."""
-    monkeypatch.chdir(tmp_path)
     orch = Orchestrator(
         plugins=[LlmPlugin(AGENTS)], config={"plugins": {"disable": ["llm"]}}, env={}
     )

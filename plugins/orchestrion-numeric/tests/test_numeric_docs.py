@@ -15,13 +15,14 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from orchestrion_numeric import ExtractOptions, HasNumbersParams, StatsOptions
+from orchestrion_numeric import ExtractOptions, HasNumbersParams, NumericSettings, StatsOptions
 
 PAGE = Path(__file__).resolve().parents[3] / "docs" / "plugins" / "numeric.md"
 MODELS: dict[str, type[BaseModel]] = {
     "ExtractOptions": ExtractOptions,
     "StatsOptions": StatsOptions,
     "HasNumbersParams": HasNumbersParams,
+    "NumericSettings": NumericSettings,
 }
 BLOCK = re.compile(r"(<!-- options: (\w+) -->\n)(.*?)(<!-- /options -->)", re.DOTALL)
 

@@ -30,7 +30,9 @@ REPORT = (
 
 
 def _requirements(orch: Orchestrator, data: Any) -> list[str]:
-    answers = orch.plugins.call_each("analyze_requirements", data=data, profile=profile_of(data))
+    answers = orch.plugins.call_each(
+        "analyze_requirements", data=data, profile=profile_of(data), config=orch.config
+    )
     return [name for _, answer in answers if answer for name in answer]
 
 
@@ -102,9 +104,3 @@ def test_numeric_data_requires_extract_then_stats() -> None:
     orch = make_orchestrator(NumericPlugin())
     assert _requirements(orch, REPORT) == ["numeric.extract", "numeric.stats"]
     assert _requirements(orch, PROSE) == []
-
-
-def test_thresholds_are_set_on_the_plugin_object() -> None:
-    """A plugin built with other thresholds answers by them."""
-    orch = make_orchestrator(NumericPlugin(min_count=1, min_ratio=0.01))
-    assert _requirements(orch, "I have 2 cats.") == ["numeric.extract", "numeric.stats"]

@@ -46,8 +46,10 @@ COMMANDS: dict[str, str] = {
     "events": "orchestrion._cli._events:events",
     "plugins": "orchestrion._cli._plugins_cmds:plugins",
     "process": "orchestrion._cli._route:process",
+    "resume": "orchestrion._cli._resume:resume",
     "route": "orchestrion._cli._route:route",
     "run": "orchestrion._cli._run:run",
+    "runs": "orchestrion._cli._runs:runs",
 }
 
 

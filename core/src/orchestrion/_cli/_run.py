@@ -183,9 +183,11 @@ def execute_and_report(
     as_json: bool,
     concurrency: int | None,
     deadline: float | None,
+    state_path: str | None = None,
 ) -> None:
     """Run ``workflow`` and print what the options ask for; :class:`RunFailed`
-    (exit 1) when the run did not succeed."""
+    (exit 1) when the run did not succeed. The run is recorded in the state
+    store ``state_path`` selects (see ``_runs.orchestrator_with_state``)."""
     import anyio
 
     if as_json and output == "-":
@@ -195,7 +197,9 @@ def execute_and_report(
     live = not as_json and state.err_console.is_terminal
 
     async def main() -> RunResult:
-        async with state.make_orchestrator() as orch:
+        from ._runs import orchestrator_with_state
+
+        async with orchestrator_with_state(state, state_path) as orch:
             orch.validate(workflow)
             if live:
                 return await _run_with_progress(orch, workflow, data, state, **kwargs)
@@ -246,6 +250,14 @@ _RUN_OPTIONS = [
         metavar="SECONDS",
         help="Cancel the run after this long (it ends 'cancelled', exit status 1).",
     ),
+    click.option(
+        "--state",
+        "state_path",
+        metavar="FILE",
+        help="Record the run in this state file (':memory:' for none); resume it with "
+        "'orchestrion resume RUN_ID'. Default: ORCHESTRION_STATE, [state] in config, "
+        "else $XDG_DATA_HOME/orchestrion/state.sqlite.",
+    ),
 ]
 
 
@@ -282,6 +294,7 @@ def run(
     as_json: bool,
     concurrency: int | None,
     deadline: float | None,
+    state_path: str | None,
 ) -> None:
     """Run the workflow in WORKFLOW_FILE (.toml, .yaml or .json).
 
@@ -300,6 +313,7 @@ def run(
             as_json=as_json,
             concurrency=concurrency,
             deadline=deadline,
+            state_path=state_path,
         )
     except ConfigError as exc:
         if exc.source is None:  # a validation error: name the file
@@ -325,6 +339,7 @@ def demo(
     as_json: bool,
     concurrency: int | None,
     deadline: float | None,
+    state_path: str | None,
 ) -> None:
     """Run the built-in text-report workflow on a sample text.
 
@@ -346,4 +361,5 @@ def demo(
         as_json=as_json,
         concurrency=concurrency,
         deadline=deadline,
+        state_path=state_path,
     )

@@ -65,6 +65,9 @@ class Engine:
         self.failures = failures
         self.fallback_hooks = fallback_hooks
         self.pools = Pools(settings.pool_size)
+        # Durable state (issue 7): makes the journal of a new run (workflow,
+        # input, run id, source file); set by the orchestrator that owns a store.
+        self.journal_for: Callable[[Workflow, Any, str, str | None], Any] | None = None
         self.executors: dict[str, Any] = {}
         self._plans: OrderedDict[int, tuple[Workflow, int, Plan]] = OrderedDict()
         self._limiters: RunVar[dict[str, anyio.CapacityLimiter]] = RunVar(
@@ -152,17 +155,21 @@ class Engine:
         concurrency: int | None = None,
         run_id: str | None = None,
         observer: Callable[[RunState], None] | None = None,
+        journal: Any = None,
     ) -> RunResult:
         """Validate and run ``workflow`` on ``data``; see :meth:`Orchestrator.run`.
 
         ``observer`` receives the live run state before the run starts (the CLI
         polls it for its progress display; nothing is called per step).
+        ``journal`` (a resume's) records the run in a state store; by default
+        :attr:`journal_for` makes one.
         """
         if self.closed:
             msg = "this orchestrator is closed; create a new one to run workflows"
             raise ConfigError(msg)
         wf = self.coerce(workflow)
-        plan = self.plan(wf, source=str(workflow) if isinstance(workflow, str | Path) else None)
+        source = str(workflow) if isinstance(workflow, str | Path) else None
+        plan = self.plan(wf, source=source)
         if concurrency is None:
             concurrency = self.settings.concurrency
         elif concurrency < 1:
@@ -180,13 +187,27 @@ class Engine:
             concurrency,
             self._limiters_here() if self.settings.limits else {},
         )
+        if journal is None and self.journal_for is not None:
+            journal = self.journal_for(wf, data, state.run_id, source)
+        if journal is not None:
+            await journal.begin(state)
         if observer is not None:
             observer(state)
         wall0 = utc_now()
         pc0 = perf_counter()
-        await execute(state, deadline)
+        try:
+            await execute(state, deadline)
+        except BaseException:
+            if journal is not None:  # interrupted: stays resumable, lease released
+                await journal.abort()
+            raise
+        if journal is not None:
+            await journal.drain()
         pc1 = perf_counter()
-        return build_result(state, wall0=wall0, pc0=pc0, pc1=pc1, wall1=utc_now())
+        result = build_result(state, wall0=wall0, pc0=pc0, pc1=pc1, wall1=utc_now())
+        if journal is not None:
+            await journal.end(result)  # the final status: the run's last write
+        return result
 
     async def aclose(self) -> None:
         """Close pooled components and executors (each at most once)."""

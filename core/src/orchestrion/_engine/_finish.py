@@ -8,11 +8,13 @@ pydantic's ``model_construct`` would cost more than running a no-op step.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
+from .._resilience._failures import FailureRecord
 from ._results import (
     ErrorInfo,
     ItemResult,
@@ -85,7 +87,7 @@ class _ItemSummary:
         self.end: float | None = None
         self.instance: str | None = None
         self.fallback: str | None = None
-        self.failures: list[Any] = []
+        self.failures: list[FailureRecord] = []
         self.usage: dict[str, Any] | None = None
 
 
@@ -159,7 +161,7 @@ def build_result(
     outputs = state.outputs
     all_recs = state.recs
     all_item_recs = state.item_recs
-    run_failures: list[Any] = []
+    run_failures: list[FailureRecord] = []
     dropped = 0
     for node in state.nodes:
         index = node.index
@@ -167,7 +169,8 @@ def build_result(
         status = rec.status
         item_results: list[ItemResult] | None = None
         attempts, start, end, instance = rec.attempts, rec.start, rec.end, rec.instance
-        fallback, failures, usage = rec.fallback, rec.failures, rec.usage
+        fallback, usage = rec.fallback, rec.usage
+        failures: Sequence[FailureRecord] = rec.failures
         error = None if rec.error is None else ErrorInfo.of(rec.error)
         if node.per_item:
             recs = all_item_recs[index] or []
@@ -178,7 +181,8 @@ def build_result(
                 summary.end,
                 summary.instance,
             )
-            fallback, failures, usage = summary.fallback, summary.failures, summary.usage
+            fallback, usage = summary.fallback, summary.usage
+            failures = summary.failures
             items_total += len(recs)
             items_failed += state.failed_items[index]
             if not state.completed[index]:

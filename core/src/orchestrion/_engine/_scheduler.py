@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import deque
 from time import perf_counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 from anyio.abc import TaskGroup
@@ -28,6 +28,9 @@ from ._invoke import Degraded, invoke
 from ._plan import K_ITEM, K_ONE, K_ROOT, Node, Plan
 from ._results import CancelledBy, Rec
 
+if TYPE_CHECKING:
+    from .._state._journal import Journal
+
 __all__ = ["CHECKPOINT_EVERY", "RunState", "execute"]
 
 #: A worker yields to the event loop after this many units without a pause.
@@ -35,6 +38,9 @@ CHECKPOINT_EVERY = 32
 
 #: What :meth:`RunState._call` returns for a failed unit (an output may be None).
 FAILED: Any = object()
+
+#: What ``Journal.restore`` returns for a unit with no stored result.
+MISSING: Any = object()
 
 
 class RunState:
@@ -82,6 +88,10 @@ class RunState:
         self.cancelled_by: CancelledBy | None = None
         self.cancelled_exc = anyio.get_cancelled_exc_class()
         self.tg: TaskGroup | None = None
+        # Durable state (issue 7): results go through the journal, which
+        # releases dependents once committed; ``replay`` serves a resume.
+        self.journal: Journal | None = None
+        self.replay: Journal | None = None
 
     # -- workers ---------------------------------------------------------------
 
@@ -99,6 +109,7 @@ class RunState:
         recs = self.recs
         poisoned = self.poisoned
         run_id = self.run_id
+        journal = self.journal
         streak = 0
         if spawned:
             self.waking -= 1
@@ -130,7 +141,9 @@ class RunState:
                     rec = self.item_recs[index][item]  # type: ignore[index]
                     ctx = StepContext(StepInfo(run_id, node.name, node.ctype.name, item))
                     out = await self._call(node, data, ctx, rec)
-                    if out is not FAILED:
+                    if journal is not None:
+                        journal.done(unit, out)
+                    elif out is not FAILED:
                         outputs[index][item] = out
                         if rec.status == "degraded":
                             self.degraded_items[index] += 1
@@ -153,11 +166,15 @@ class RunState:
                     data = {name: outputs[d] for name, d, _ in node.inputs}
                 ctx = StepContext(StepInfo(run_id, node.name, node.ctype.name))
                 out = await self._call(node, data, ctx, recs[unit])
-                if out is not FAILED:
+                if journal is not None:
+                    journal.done(unit, out)
+                elif out is not FAILED:
                     outputs[unit] = out
                     self._complete(unit, True)
                 elif not self.stopping:
                     self._complete(unit, False)
+            elif journal is not None and journal.pending:
+                await journal.flush()  # before idling: commit, release dependents
             elif self.remaining == 0 or self.stopping:
                 return
             else:
@@ -201,6 +218,12 @@ class RunState:
     async def _call(self, node: Node, data: Any, ctx: StepContext, rec: Rec) -> Any:
         """Invoke one unit: its output, or :data:`FAILED` (recorded on ``rec``).
         Cancellation is recorded and re-raised."""
+        if self.replay is not None:  # a resume: a committed result is not redone
+            out = self.replay.restore(node, ctx.info.item, rec)
+            if out is not MISSING:
+                if out is FAILED and node.fail_fast:
+                    self._stop("fail_fast")
+                return out
         rec.start = perf_counter()
         try:
             if node.limited:
@@ -341,6 +364,10 @@ async def execute(state: RunState, deadline: float | None) -> None:
     with scope:
         async with anyio.create_task_group() as tg:
             state.tg = tg
+            if state.journal is not None and state.journal.needs_writer:
+                tg.start_soon(state.journal.writer)
             await state.worker()
+            if state.journal is not None:
+                state.journal.stop_writer()
     if scope.cancelled_caught and state.cancelled_by is None:
         state.cancelled_by = "deadline"

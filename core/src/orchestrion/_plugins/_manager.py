@@ -20,6 +20,7 @@ from .._config import Config
 from .._markers import PROJECT_NAME
 from .._registry import KINDS, NOUNS, Registry, Staging
 from ..exceptions import (
+    ConfigError,
     PluginConflictError,
     PluginError,
     PluginLoadError,
@@ -42,6 +43,8 @@ BUILTIN_PLUGINS: tuple[tuple[str, str], ...] = (
     ("conditions", "orchestrion._builtin.conditions"),
     ("local", "orchestrion._builtin.local_executor"),
     ("core", "orchestrion._builtin.demo_components"),
+    ("memory", "orchestrion._builtin.memory_store"),
+    ("sqlite", "orchestrion._builtin.sqlite_store"),
 )
 
 Status = Literal["ok", "blocked", "broken"]
@@ -289,6 +292,11 @@ class PluginSet:
 
         try:
             returned = self.call_impl(hook, impl, register=register, config=self.config)
+        except ConfigError:
+            # The user's configuration is wrong, not the plugin: exit 2 with the
+            # key the plugin named, even in lenient mode (a plugin silently
+            # running with a table it rejected would be worse).
+            raise
         except PluginError as exc:
             if any(exc is error for error in raised):
                 return exc  # our own conflict error, not wrapped in "failed in ..."

@@ -95,6 +95,9 @@ class CircuitBreaker:
         self._lock = threading.Lock()
         self._state = BreakerState.CLOSED if policy.enabled else BreakerState.DISABLED
         self._epoch = 0
+        # Without slow-call timing a CLOSED permit carries no time: one shared
+        # permit per epoch, so the success path allocates nothing.
+        self._plain = Permit(0, 0.0, False)
         self._trips = 0
         self._open_until = 0.0
         self._half_open_since = 0.0
@@ -181,6 +184,11 @@ class CircuitBreaker:
         """
         state = self._state
         if state is BreakerState.CLOSED:
+            if self._slow is None:
+                plain = self._plain
+                if plain.epoch != self._epoch:
+                    plain = self._plain = Permit(self._epoch, 0.0, False)
+                return plain
             return Permit(self._epoch, self._clock(), False)
         if state is BreakerState.DISABLED:
             return _UNTRACKED
@@ -230,13 +238,18 @@ class CircuitBreaker:
         """
         if permit is _UNTRACKED:
             return
+        if error is None and self._slow is None and not permit.trial:
+            self._on_plain_success(permit)
+            return
         if error is None:
             kind = _SUCCESS
         elif not isinstance(error, Exception):
             kind = _IGNORE
         else:
             kind = self._classify(error)
-        now = self._clock()
+        # The clock is read only when something needs the time: slow-call
+        # timing, a trial, or a failure (which may trip the breaker).
+        now = self._clock() if self._slow is not None or permit.trial or kind else -1.0
         with self._lock:
             if permit.epoch != self._epoch:
                 return
@@ -272,7 +285,36 @@ class CircuitBreaker:
                 ):
                     reason = self._over(count, self._failures, self._slow_calls)
                     if reason is not None:
-                        self._to(BreakerState.OPEN, now, reason)
+                        self._to(BreakerState.OPEN, self._clock() if now < 0 else now, reason)
+        if self._pending:
+            self._publish()
+
+    def _on_plain_success(self, permit: Permit) -> None:
+        """:meth:`on_result` for the most common case, a timely success in
+        CLOSED (or after a trip): a zero in the window, nothing else to judge."""
+        if self._count == self._size and not self._failures and permit.epoch == self._epoch:
+            # A full window of successes: every rotation of it is the same
+            # window, so one more success changes nothing (and needs no lock).
+            return
+        with self._lock:
+            if permit.epoch != self._epoch:
+                return
+            ring, pos, count = self._ring, self._pos, self._count
+            if count == self._size:
+                old = ring[pos]
+                if old:
+                    self._failures -= old & _FAIL_BIT
+                    self._slow_calls -= old >> 1
+                    ring[pos] = 0
+            else:
+                count = self._count = count + 1
+                ring[pos] = 0
+            self._pos = pos + 1 if pos + 1 < self._size else 0
+            # A success cannot raise a rate, except by completing the minimum.
+            if count == self._min_calls and self._state is BreakerState.CLOSED:
+                reason = self._over(count, self._failures, self._slow_calls)
+                if reason is not None:
+                    self._to(BreakerState.OPEN, self._clock(), reason)
         if self._pending:
             self._publish()
 

@@ -204,10 +204,10 @@ class RetryPlan:
 
         def hook(exc: Exception) -> bool | float:
             decision = self.retry_decision(exc, current, time.monotonic() - start)
-            if on_retry is not None and decision is not False:
-                if self.attempts is None or current < self.attempts:
-                    wait = self._backoff_floor(current) if decision is True else float(decision)
-                    on_retry(exc, current, wait)
+            last = self.attempts is not None and current >= self.attempts
+            if on_retry is not None and decision is not False and not last:
+                wait = self._backoff_floor(current) if decision is True else float(decision)
+                on_retry(exc, current, wait)
             return decision
 
         timeout = None

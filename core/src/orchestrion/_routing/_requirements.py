@@ -15,7 +15,7 @@ from typing import Any
 
 from .._plugins._manager import PluginSet
 from .._profile import DataProfile
-from ..exceptions import PluginValidationError
+from ..exceptions import ConfigError, PluginValidationError
 
 __all__ = ["Answer", "ask_plugins", "merge_answers"]
 
@@ -55,6 +55,8 @@ def ask_plugins(plugins: PluginSet, data: Any, profile: DataProfile) -> list[Ans
             returned = plugins.call_impl(
                 HOOK, impl, data=data, profile=profile, config=plugins.config
             )
+        except ConfigError:
+            raise  # the user's [table] is wrong: exit 2 naming the key, not a plugin error
         except Exception as exc:  # a plugin's own code: name it, never crash obscurely
             raise _fail(plugins, name, f"raised {type(exc).__name__}: {exc}") from exc
         answers.append(Answer(name, _check(plugins, name, returned)))

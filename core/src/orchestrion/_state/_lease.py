@@ -15,9 +15,6 @@ import uuid
 
 __all__ = ["Owner", "owner_alive", "owner_label"]
 
-#: Seconds a lease lasts without a heartbeat (renewed every third of it).
-DEFAULT_TTL = 30.0
-
 
 class Owner:
     """This process's identity for one orchestrator."""

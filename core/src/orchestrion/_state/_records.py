@@ -22,12 +22,10 @@ __all__ = [
     "plugin_versions",
 ]
 
-#: The status of a run that has started and not finished (or whose process died).
-RUNNING = "running"
+RunRecordStatus = Literal["running", "succeeded", "degraded", "partial", "failed", "cancelled"]
 
-RunRecordStatus = Literal[
-    "running", "succeeded", "degraded", "partial", "failed", "cancelled"
-]
+#: The status of a run that has started and not finished (or whose process died).
+RUNNING: RunRecordStatus = "running"
 
 
 class RunRecord(BaseModel):

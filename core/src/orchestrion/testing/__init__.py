@@ -10,9 +10,13 @@ calls made on it, and call components directly::
         orch = make_orchestrator(my_plugin)
         assert "hello.greet" in orch.registry.components
 
+:func:`set_testing` makes retry waits instant (``with set_testing(True):``),
+so tests of retry policies take no wall time.
+
 The pytest plugin (entry point ``orchestrion`` in ``pytest11``, active once
 ``orchestrion`` is installed) offers the same as fixtures:
-``orchestrion_factory``, ``hook_recorder`` and ``orchestrion_distribution``.
+``orchestrion_factory``, ``hook_recorder``, ``orchestrion_distribution`` and
+``orchestrion_instant_retries``.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from .._markers import hookimpl as hookimpl
 from .._orchestrator import Orchestrator as Orchestrator
 from .._profile import DataProfile as DataProfile
 from .._profile import profile_of as profile_of
+from .._resilience._retry import set_testing as set_testing
 from ..protocols import StepContext as StepContext
 from ..protocols import StepInfo as StepInfo
 from ._dists import write_distribution as write_distribution
@@ -40,5 +45,6 @@ __all__ = [
     "make_orchestrator",
     "make_step_context",
     "profile_of",
+    "set_testing",
     "write_distribution",
 ]

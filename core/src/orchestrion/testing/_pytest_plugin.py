@@ -12,6 +12,8 @@ installed, so it imports nothing of Orchestrion until a fixture is used.
   (:func:`orchestrion.testing.write_distribution`) and put it on ``sys.path``
   and ``PYTHONPATH`` (for subprocesses) for the test; the modules it imported
   are forgotten afterwards.
+- ``orchestrion_instant_retries``: retry waits take no time for the test
+  (:func:`orchestrion.testing.set_testing`); each policy keeps its attempts.
 """
 
 from __future__ import annotations
@@ -86,3 +88,12 @@ def orchestrion_distribution(
     for name in list(sys.modules):
         if name.split(".", 1)[0] in modules:
             del sys.modules[name]
+
+
+@pytest.fixture
+def orchestrion_instant_retries() -> Iterator[None]:
+    """Make retry waits instant for the duration of the test (attempts unchanged)."""
+    from orchestrion.testing import set_testing
+
+    with set_testing(True):
+        yield

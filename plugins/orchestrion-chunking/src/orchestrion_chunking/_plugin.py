@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from orchestrion import ComponentType, Condition, DataProfile, hookimpl
+from orchestrion import ComponentType, Condition, Config, DataProfile, hookimpl
 
-from ._options import DEFAULT_THRESHOLD, SplitOptions, TooLongParams
+from ._options import SplitOptions, TooLongParams
+from ._settings import ChunkingSettings, SettingsCache, parse_settings
 from ._splitter import Splitter
 from ._text import JSON_SCAN_LIMIT, has_long_json_string, has_long_string
 
@@ -45,25 +46,43 @@ def _too_long(data: Any, profile: DataProfile, params: TooLongParams) -> bool:
 
 
 class ChunkingPlugin:
-    """The plugin object: ``threshold`` is the text length, in characters, above
-    which :meth:`analyze_requirements` asks for ``chunking.split``.
+    """The plugin object.
 
-    The installed entry point is an instance with the default threshold. For
-    another, disable the installed plugin (``plugins.disable = ["chunking"]``)
-    and pass ``ChunkingPlugin(threshold=...)`` to the orchestrator.
+    Its requirement analysis asks for ``chunking.split`` when data holds text
+    longer than ``threshold`` characters. The threshold comes from the
+    ``[chunking]`` table of the orchestrator's configuration (see
+    :class:`ChunkingSettings`); ``threshold`` given here wins over it, for an
+    instance passed to an orchestrator in Python. The installed entry point is
+    an instance without one, so the configuration applies.
     """
 
     orchestrion_plugin_name = "chunking"
 
-    def __init__(self, *, threshold: int = DEFAULT_THRESHOLD) -> None:
-        if threshold < 0:
+    def __init__(self, *, threshold: int | None = None) -> None:
+        if threshold is not None and threshold < 0:
             msg = f"threshold must be >= 0, got {threshold}"
             raise ValueError(msg)
+        #: The threshold given to the constructor (``None``: from configuration).
         self.threshold = threshold
+        overrides = {} if threshold is None else {"threshold": threshold}
+        self._settings: SettingsCache[ChunkingSettings] = SettingsCache(
+            lambda config: parse_settings(config, overrides)
+        )
+
+    def settings(self, config: Config) -> ChunkingSettings:
+        """The settings this plugin uses under ``config`` (parsed once per Config).
+
+        :raises ConfigError: naming the bad key of the ``[chunking]`` table.
+        """
+        return self._settings.get(config)
 
     @hookimpl
-    def register_components(self, register: Callable[[ComponentType[Any]], None]) -> None:
-        """Register ``chunking.split``."""
+    def register_components(
+        self, register: Callable[[ComponentType[Any]], None], config: Config
+    ) -> None:
+        """Register ``chunking.split``; a bad ``[chunking]`` table fails here, when
+        the orchestrator is built, rather than at the first routed item."""
+        self.settings(config)
         register(
             ComponentType(
                 name="chunking.split",
@@ -96,9 +115,12 @@ class ChunkingPlugin:
         )
 
     @hookimpl
-    def analyze_requirements(self, data: Any, profile: DataProfile) -> Sequence[str] | None:
+    def analyze_requirements(
+        self, data: Any, profile: DataProfile, config: Config
+    ) -> Sequence[str] | None:
         """Text longer than the threshold needs ``chunking.split``."""
-        return ["chunking.split"] if too_long(data, profile, self.threshold) else None
+        threshold = self.settings(config).threshold
+        return ["chunking.split"] if too_long(data, profile, threshold) else None
 
 
 #: The instance the ``orchestrion`` entry point names.

@@ -12,6 +12,7 @@ from orchestrion import (
     CircuitBreaker,
     ComponentType,
     Condition,
+    Config,
     ConfigError,
     hookimpl,
 )
@@ -41,11 +42,15 @@ def _agent_options_model(name: str, agent: AgentSettings) -> type[AgentOptions]:
     return cast("type[AgentOptions]", model)
 
 
-def _problems(error: ValidationError) -> str:
-    return "; ".join(
-        f"llm.{'.'.join(map(str, e['loc']))}: {e['msg']}"
-        for e in error.errors(include_input=False, include_url=False)
-    )
+def _invalid(error: ValidationError, source: str | None) -> ConfigError:
+    """A :class:`ConfigError` keyed by the first bad key, naming the others inline
+    (never their values: a misplaced key must not be echoed)."""
+    errors = error.errors(include_input=False, include_url=False)
+    keys = [".".join(["llm", *map(str, e["loc"])]) for e in errors]
+    rest = zip(keys[1:], errors[1:], strict=True)
+    problems = [errors[0]["msg"], *(f"{key}: {e['msg']}" for key, e in rest)]
+    msg = f"{'; '.join(problems)}; fix the [llm] table"
+    return ConfigError(msg, source=source, key=keys[0])
 
 
 class _Shared:
@@ -109,15 +114,16 @@ class _Shared:
 class LlmPlugin:
     """The plugin object.
 
-    ``settings`` is the ``[llm]`` table (an :class:`LlmSettings` or a mapping as
-    read from TOML). Left unset, it is read from the project's config file
-    (``orchestrion.toml``, found from the working directory) when the plugin
-    registers. ``env`` is where API-key variables are looked up (default:
-    ``os.environ``).
+    Its settings are the ``[llm]`` table of the orchestrator's configuration
+    (``orchestrion.toml``, or ``config={"llm": {...}}`` given to the
+    :class:`orchestrion.Orchestrator`), read when the plugin registers. The
+    installed entry point is an instance without settings, so the
+    configuration applies.
 
-    The installed entry point is an instance without settings. To configure
-    the plugin in Python, disable the installed one (``plugins.disable =
-    ["llm"]``) and pass ``LlmPlugin(settings=...)`` to the orchestrator.
+    ``settings`` (an :class:`LlmSettings` or a mapping as read from TOML), when
+    given, is used instead of the table, for an instance passed to an
+    orchestrator in Python. ``env`` is where API-key variables are looked up
+    (default: ``os.environ``).
     """
 
     orchestrion_plugin_name = "llm"
@@ -134,17 +140,16 @@ class LlmPlugin:
     def __repr__(self) -> str:
         return "LlmPlugin()"
 
-    def settings(self) -> LlmSettings:
-        """The validated ``[llm]`` settings.
+    def settings(self, config: Config | None = None) -> LlmSettings:
+        """The validated settings: those given to the constructor, else the
+        ``[llm]`` table of ``config`` (no config: the defaults).
 
-        :raises ConfigError: naming the key that does not validate.
+        :raises ConfigError: naming the file and the key that does not validate.
         """
         given = self._given
         source = None
         if given is None:
-            from orchestrion import load_config
-
-            config = load_config()
+            config = Config() if config is None else config
             source = config.source
             given = config.section("llm")
         if isinstance(given, LlmSettings):
@@ -152,13 +157,16 @@ class LlmPlugin:
         try:
             return LlmSettings.model_validate(dict(given))
         except ValidationError as exc:
-            raise ConfigError(_problems(exc), source=source) from None
+            raise _invalid(exc, source) from None
 
     @hookimpl
-    def register_components(self, register: Callable[[ComponentType[Any]], None]) -> None:
+    def register_components(
+        self, register: Callable[[ComponentType[Any]], None], config: Config
+    ) -> None:
         """Register ``llm.agent``, ``llm.classify`` and one ``llm.<name>`` per
         configured agent."""
-        settings = self.settings()
+        settings = self.settings(config)
+        source = config.source if self._given is None else None
         shared = _Shared(settings, os.environ if self.env is None else self.env)
         register(
             ComponentType(
@@ -183,7 +191,7 @@ class LlmPlugin:
         for name, agent in sorted(settings.agents.items()):
             if name in _RESERVED:
                 msg = f"agent name {name!r} is reserved (llm.{name} is built in); rename it"
-                raise ConfigError(msg, key=f"llm.agents.{name}")
+                raise ConfigError(msg, source=source, key=f"llm.agents.{name}")
             register(
                 ComponentType(
                     name=f"llm.{name}",

@@ -150,7 +150,9 @@ class LlmSettings(_Strict):
 
     endpoints: dict[str, EndpointSettings] = Field(
         default_factory=dict,
-        description="Endpoints by name; agents use 'default' unless they name another.",
+        description="Endpoints by name, each OpenAI-compatible (provider 'openai', the "
+        "default) or scripted (provider 'scripted'); agents use 'default' unless they "
+        "name another.",
     )
     agents: dict[str, AgentSettings] = Field(
         default_factory=dict, description="Named agents, each its own component type llm.<name>."

@@ -3,7 +3,8 @@
 Registers ``numeric.extract`` (numbers with their JSON Pointers and character
 offsets), ``numeric.stats`` (count, sum, mean, min, max, standard deviation,
 percentiles), the condition ``numeric.has_numbers``, and asks for both
-components when data holds enough numbers.
+components when data holds enough numbers by the ``[numeric]`` configuration
+table (:class:`NumericSettings`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from ._plugin import NumericPlugin as NumericPlugin
 from ._plugin import has_numbers as has_numbers
 from ._scan import Found as Found
 from ._scan import scan as scan
+from ._settings import NumericSettings as NumericSettings
 from ._stats import Stats as Stats
 from ._stats import Summariser as Summariser
 
@@ -33,6 +35,7 @@ __all__ = [
     "HasNumbersParams",
     "Number",
     "NumericPlugin",
+    "NumericSettings",
     "Stats",
     "StatsOptions",
     "Summariser",

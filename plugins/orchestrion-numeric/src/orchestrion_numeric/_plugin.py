@@ -7,17 +7,12 @@ from collections.abc import Callable, Mapping, Sequence
 from itertools import islice
 from typing import Any
 
-from orchestrion import ComponentType, Condition, DataProfile, hookimpl
+from orchestrion import ComponentType, Condition, Config, DataProfile, hookimpl
 
 from ._extract import Extractor, as_json_number, walk
-from ._options import (
-    DEFAULT_MIN_COUNT,
-    DEFAULT_MIN_RATIO,
-    ExtractOptions,
-    HasNumbersParams,
-    StatsOptions,
-)
+from ._options import ExtractOptions, HasNumbersParams, StatsOptions
 from ._scan import scan
+from ._settings import NumericSettings, SettingsCache, parse_settings
 from ._stats import Summariser
 
 __all__ = ["NumericPlugin", "has_numbers", "plugin"]
@@ -70,23 +65,41 @@ def _has_numbers(data: Any, profile: DataProfile, params: HasNumbersParams) -> b
 class NumericPlugin:
     """The plugin object: :meth:`analyze_requirements` asks for
     ``numeric.extract`` then ``numeric.stats`` when ``has_numbers`` holds with
-    ``min_count`` and ``min_ratio``.
+    the parameters of the ``[numeric]`` table of the orchestrator's
+    configuration (see :class:`NumericSettings`).
 
-    The installed entry point is an instance with the defaults. For others,
-    disable the installed plugin (``plugins.disable = ["numeric"]``) and pass
-    ``NumericPlugin(min_count=..., min_ratio=...)`` to the orchestrator.
+    ``min_count`` and ``min_ratio`` given here win over the table, for an
+    instance passed to an orchestrator in Python. The installed entry point is
+    an instance without them, so the configuration applies.
+
+    :raises pydantic.ValidationError: (a ``ValueError``) for a value out of range.
     """
 
     orchestrion_plugin_name = "numeric"
 
-    def __init__(
-        self, *, min_count: int = DEFAULT_MIN_COUNT, min_ratio: float = DEFAULT_MIN_RATIO
-    ) -> None:
-        self.params = HasNumbersParams(min_count=min_count, min_ratio=min_ratio)
+    def __init__(self, *, min_count: int | None = None, min_ratio: float | None = None) -> None:
+        given = {"min_count": min_count, "min_ratio": min_ratio}
+        overrides = {key: value for key, value in given.items() if value is not None}
+        NumericSettings.model_validate(overrides)  # a bad value fails here, not at routing
+        self._settings: SettingsCache[NumericSettings] = SettingsCache(
+            lambda config: parse_settings(config, overrides)
+        )
+
+    def settings(self, config: Config) -> NumericSettings:
+        """The settings this plugin uses under ``config`` (parsed once per Config).
+
+        :raises ConfigError: naming the bad key of the ``[numeric]`` table.
+        """
+        return self._settings.get(config)
 
     @hookimpl
-    def register_components(self, register: Callable[[ComponentType[Any]], None]) -> None:
-        """Register ``numeric.extract`` and ``numeric.stats``."""
+    def register_components(
+        self, register: Callable[[ComponentType[Any]], None], config: Config
+    ) -> None:
+        """Register ``numeric.extract`` and ``numeric.stats``; a bad ``[numeric]``
+        table fails here, when the orchestrator is built, rather than at the
+        first routed item."""
+        self.settings(config)
         register(
             ComponentType(
                 name="numeric.extract",
@@ -131,9 +144,11 @@ class NumericPlugin:
         )
 
     @hookimpl
-    def analyze_requirements(self, data: Any, profile: DataProfile) -> Sequence[str] | None:
+    def analyze_requirements(
+        self, data: Any, profile: DataProfile, config: Config
+    ) -> Sequence[str] | None:
         """Data with enough numbers needs ``numeric.extract`` then ``numeric.stats``."""
-        if _has_numbers(data, profile, self.params):
+        if _has_numbers(data, profile, self.settings(config)):
             return ["numeric.extract", "numeric.stats"]
         return None
 

@@ -1,0 +1,403 @@
+"""The ``sqlite`` state store: one SQLite file in WAL mode, shared safely by
+several processes.
+
+Calls are made inline on the event loop: each is one small transaction (the
+engine batches step results), and with ``synchronous=NORMAL`` a WAL commit
+does not wait for the disk. Writers take the write lock up front (``BEGIN
+IMMEDIATE``) and wait up to ``busy_timeout`` for another process to finish.
+
+A file that is not an SQLite database, or one that another application owns
+(its ``application_id`` is not Orchestrion's), is refused and never touched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from ..exceptions import RunLeaseError, StateError
+from ._lease import owner_alive, owner_label
+from ._options import SqliteStoreOptions
+from ._records import RUNNING, RunRecord, StepRecord
+
+__all__ = ["APPLICATION_ID", "SqliteStore", "SqliteStoreOptions", "default_state_path"]
+
+#: ``PRAGMA application_id`` of Orchestrion state files ("ORCH").
+APPLICATION_ID = 0x4F524348
+_SCHEMA_VERSION = 1
+_HEADER = b"SQLite format 3\x00"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    run_id TEXT PRIMARY KEY,
+    workflow TEXT NOT NULL,
+    status TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL,
+    finished_at REAL,
+    record TEXT NOT NULL,
+    summary TEXT
+);
+CREATE INDEX IF NOT EXISTS runs_created ON runs (created_at);
+CREATE TABLE IF NOT EXISTS steps (
+    run_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    step TEXT NOT NULL,
+    item INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    output TEXT,
+    error_type TEXT,
+    error_message TEXT,
+    attempts INTEGER NOT NULL,
+    duration REAL,
+    instance TEXT,
+    reason TEXT,
+    PRIMARY KEY (run_id, seq)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS leases (
+    run_id TEXT PRIMARY KEY,
+    owner TEXT NOT NULL,
+    expires_at REAL NOT NULL
+);
+"""
+
+# One B-tree clustered by run, appended to in commit order: a commit touches
+# as few pages as possible (measured: a unique index on (run, step, item)
+# made every commit ~25 % slower). A result is committed at most once.
+_INSERT_STEP = (
+    "INSERT INTO steps (run_id, seq, step, item, status, output, error_type,"
+    " error_message, attempts, duration, instance, reason)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def default_state_path() -> Path:
+    """``$XDG_DATA_HOME/orchestrion/state.sqlite`` (``~/.local/share`` by default)."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "orchestrion" / "state.sqlite"
+
+
+def _ts(value: datetime) -> float:
+    return value.timestamp()
+
+
+def _dt(value: float | None) -> datetime | None:
+    return None if value is None else datetime.fromtimestamp(value, UTC)
+
+
+class SqliteStore:
+    """A :class:`~orchestrion.protocols.StateStore` in one SQLite file."""
+
+    durable = True
+
+    def __init__(self, options: SqliteStoreOptions | None = None) -> None:
+        self.options = options or SqliteStoreOptions()
+        self.lease_ttl: float | None = self.options.lease_ttl
+        self.path = Path(self.options.path) if self.options.path else default_state_path()
+        self._db = self._open()
+        self._seq: dict[str, int] = {}  # the next step seq of each run written here
+
+    # -- opening -------------------------------------------------------------------
+
+    def _refuse(self, why: str) -> StateError:
+        msg = (
+            f"{why}; it was left untouched: move it away or choose another file "
+            "with --state or ORCHESTRION_STATE"
+        )
+        return StateError(msg, path=str(self.path))
+
+    def _open(self) -> sqlite3.Connection:
+        path = self.path
+        if path.exists():
+            if path.is_dir():
+                msg = "is a directory, not a state file"
+                raise self._refuse(msg)
+            with path.open("rb") as fh:
+                header = fh.read(len(_HEADER))
+            if header and header != _HEADER:
+                msg = "is not an SQLite database (corrupted or a foreign file)"
+                raise self._refuse(msg)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            # Created here, owner-only, before SQLite opens it: the WAL and
+            # shared-memory files SQLite adds inherit these permissions.
+            with contextlib.suppress(FileExistsError):  # another process was first
+                os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        try:
+            db = sqlite3.connect(
+                path,
+                timeout=self.options.busy_timeout,
+                isolation_level=None,
+                check_same_thread=False,
+            )
+        except sqlite3.Error as exc:
+            msg = f"cannot be opened as a state file ({exc})"
+            raise self._refuse(msg) from None
+        try:
+            self._check_and_init(db)
+        except sqlite3.DatabaseError as exc:
+            db.close()
+            msg = f"is not a usable state database ({exc})"
+            raise self._refuse(msg) from None
+        except StateError:
+            db.close()
+            raise
+        return db
+
+    def _check_and_init(self, db: sqlite3.Connection) -> None:
+        app_id = db.execute("PRAGMA application_id").fetchone()[0]
+        tables = {
+            row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        }
+        if app_id != APPLICATION_ID and (app_id != 0 or tables):
+            msg = "belongs to another application (not an Orchestrion state file)"
+            raise self._refuse(msg)
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute(f"PRAGMA synchronous = {self.options.synchronous.upper()}")
+        db.execute(f"PRAGMA busy_timeout = {int(self.options.busy_timeout * 1000)}")
+        if app_id == 0:
+            with self._write(db):
+                db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                db.execute(f"PRAGMA user_version = {_SCHEMA_VERSION}")
+                for statement in _SCHEMA.split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+            return
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        if version != _SCHEMA_VERSION:
+            msg = f"has state schema version {version}, this Orchestrion reads {_SCHEMA_VERSION}"
+            raise self._refuse(msg)
+
+    @contextmanager
+    def _write(self, db: sqlite3.Connection | None = None) -> Iterator[sqlite3.Connection]:
+        db = db or self._db
+        try:
+            db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            msg = f"cannot write the state file: {exc}"
+            raise StateError(msg, path=str(self.path)) from None
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        db.execute("COMMIT")
+
+    # -- runs and leases -----------------------------------------------------------
+
+    def _take_lease(self, db: sqlite3.Connection, run_id: str, owner: str) -> None:
+        now = time.time()
+        row = db.execute(
+            "SELECT owner, expires_at FROM leases WHERE run_id = ?", (run_id,)
+        ).fetchone()
+        if row is not None and row[0] != owner and row[1] > now and owner_alive(row[0]):
+            holder = owner_label(row[0])
+            msg = (
+                f"run {run_id!r} is owned by process {holder} (lease valid for "
+                f"{row[1] - now:.0f} s more); wait for it to finish or stop it before resuming"
+            )
+            raise RunLeaseError(msg, owner=holder, path=str(self.path), run_id=run_id)
+        db.execute(
+            "INSERT OR REPLACE INTO leases (run_id, owner, expires_at) VALUES (?, ?, ?)",
+            (run_id, owner, now + self.options.lease_ttl),
+        )
+
+    async def begin_run(self, run: RunRecord, owner: str) -> None:
+        """Record a new run and give ``owner`` its lease, in one transaction."""
+        static = run.model_dump_json(exclude={"status", "updated_at", "finished_at", "summary"})
+        with self._write() as db:
+            if db.execute("SELECT 1 FROM runs WHERE run_id = ?", (run.run_id,)).fetchone():
+                msg = f"run {run.run_id!r} already exists; resume it or choose another id"
+                raise StateError(msg, path=str(self.path), run_id=run.run_id)
+            db.execute(
+                "INSERT INTO runs (run_id, workflow, status, created_at, updated_at, record)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    run.run_id,
+                    run.workflow,
+                    run.status,
+                    _ts(run.created_at),
+                    _ts(run.updated_at),
+                    static,
+                ),
+            )
+            self._take_lease(db, run.run_id, owner)
+        self._seq[run.run_id] = 0
+
+    async def acquire(self, run_id: str, owner: str) -> None:
+        """Take the run's lease (refused while another live owner holds it)."""
+        with self._write() as db:
+            if not db.execute("SELECT 1 FROM runs WHERE run_id = ?", (run_id,)).fetchone():
+                msg = f"no run {run_id!r} in this state file; `orchestrion runs list` shows them"
+                raise StateError(msg, path=str(self.path), run_id=run_id)
+            self._take_lease(db, run_id, owner)
+            db.execute(
+                "UPDATE runs SET status = ?, updated_at = ?, finished_at = NULL WHERE run_id = ?",
+                (RUNNING, time.time(), run_id),
+            )
+            last = db.execute("SELECT max(seq) FROM steps WHERE run_id = ?", (run_id,)).fetchone()
+        self._seq[run_id] = 0 if last[0] is None else last[0] + 1
+
+    async def renew(self, run_id: str, owner: str) -> None:
+        """Extend the lease; :class:`RunLeaseError` if another process took it."""
+        with self._write() as db:
+            row = db.execute("SELECT owner FROM leases WHERE run_id = ?", (run_id,)).fetchone()
+            if row is not None and row[0] != owner:
+                holder = owner_label(row[0])
+                msg = f"run {run_id!r} was taken over by process {holder}; stopping this copy"
+                raise RunLeaseError(msg, owner=holder, path=str(self.path), run_id=run_id)
+            db.execute(
+                "INSERT OR REPLACE INTO leases (run_id, owner, expires_at) VALUES (?, ?, ?)",
+                (run_id, owner, time.time() + self.options.lease_ttl),
+            )
+
+    async def release(self, run_id: str, owner: str) -> None:
+        """Give up ``owner``'s lease."""
+        with self._write() as db:
+            db.execute("DELETE FROM leases WHERE run_id = ? AND owner = ?", (run_id, owner))
+
+    async def commit(self, run_id: str, steps: Sequence[StepRecord]) -> None:
+        """Store a batch of step results in one transaction (the hot path: no
+        helper frames, one statement for one row)."""
+        seq = self._seq.get(run_id, 0)
+        self._seq[run_id] = seq + len(steps)
+        rows = [
+            (
+                run_id,
+                seq + i,
+                s.step,
+                -1 if s.item is None else s.item,
+                s.status,
+                None if s.output_json is None else s.output_json.decode(),
+                s.error_type,
+                s.error_message,
+                s.attempts,
+                s.duration,
+                s.instance,
+                s.reason,
+            )
+            for i, s in enumerate(steps)
+        ]
+        db = self._db
+        try:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                if len(rows) == 1:
+                    db.execute(_INSERT_STEP, rows[0])
+                else:
+                    db.executemany(_INSERT_STEP, rows)
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            msg = f"cannot commit step results of run {run_id!r}: {exc}"
+            raise StateError(msg, path=str(self.path), run_id=run_id) from None
+
+    async def finish_run(
+        self, run_id: str, status: str, finished_at: datetime, summary: dict[str, Any]
+    ) -> None:
+        """Record the final status and summary."""
+        stamp = _ts(finished_at)
+        text = json.dumps(summary, default=str)
+        with self._write() as db:
+            db.execute(
+                "UPDATE runs SET status = ?, updated_at = ?, finished_at = ?, summary = ?"
+                " WHERE run_id = ?",
+                (status, stamp, stamp, text, run_id),
+            )
+
+    # -- reading -------------------------------------------------------------------
+
+    def _read(self, sql: str, args: Sequence[Any] = ()) -> list[Any]:
+        try:
+            return self._db.execute(sql, args).fetchall()
+        except sqlite3.DatabaseError as exc:
+            msg = f"cannot read the state file: {exc}"
+            raise StateError(msg, path=str(self.path)) from None
+
+    @staticmethod
+    def _run_of(row: Any) -> RunRecord:
+        status, updated_at, finished_at, record, summary = row
+        data = json.loads(record)
+        data.update(
+            status=status,
+            updated_at=_dt(updated_at),
+            finished_at=_dt(finished_at),
+            summary=None if summary is None else json.loads(summary),
+        )
+        return RunRecord.model_validate(data)
+
+    async def get_run(self, run_id: str) -> RunRecord | None:
+        """The run, or ``None``."""
+        rows = self._read(
+            "SELECT status, updated_at, finished_at, record, summary FROM runs WHERE run_id = ?",
+            (run_id,),
+        )
+        return self._run_of(rows[0]) if rows else None
+
+    async def get_steps(self, run_id: str) -> list[StepRecord]:
+        """The committed step results, in commit order (outputs decoded)."""
+        rows = self._read(
+            "SELECT step, item, status, output, error_type, error_message, attempts, duration,"
+            " instance, reason FROM steps WHERE run_id = ? ORDER BY seq",
+            (run_id,),
+        )
+        return [
+            StepRecord(
+                step=r[0],
+                item=None if r[1] < 0 else r[1],
+                status=r[2],
+                output=None if r[3] is None else json.loads(r[3]),
+                error_type=r[4],
+                error_message=r[5],
+                attempts=r[6],
+                duration=r[7],
+                instance=r[8],
+                reason=r[9],
+            )
+            for r in rows
+        ]
+
+    async def list_runs(
+        self, *, status: str | None = None, limit: int | None = None
+    ) -> list[RunRecord]:
+        """Runs, newest first."""
+        sql = "SELECT status, updated_at, finished_at, record, summary FROM runs"
+        args: list[Any] = []
+        if status is not None:
+            sql += " WHERE status = ?"
+            args.append(status)
+        sql += " ORDER BY created_at DESC"
+        if limit is not None:
+            sql += " LIMIT ?"
+            args.append(limit)
+        return [self._run_of(row) for row in self._read(sql, args)]
+
+    async def prune(self, older_than: datetime) -> int:
+        """Delete finished runs created before ``older_than`` (and their steps)."""
+        cutoff = _ts(older_than)
+        where = "status != 'running' AND created_at < ?"
+        with self._write() as db:
+            db.execute(
+                f"DELETE FROM steps WHERE run_id IN (SELECT run_id FROM runs WHERE {where})",
+                (cutoff,),
+            )
+            db.execute(
+                f"DELETE FROM leases WHERE run_id IN (SELECT run_id FROM runs WHERE {where})",
+                (cutoff,),
+            )
+            count = db.execute(f"DELETE FROM runs WHERE {where}", (cutoff,)).rowcount
+        return int(count)
+
+    async def aclose(self) -> None:
+        """Close the connection."""
+        self._db.close()
