@@ -8,15 +8,19 @@ local executor's threads cannot run two items at once. The Dask case runs the
 same step with ``executor = "dask"`` on a ``LocalCluster`` of 2 single-threaded
 worker processes, started once before the measured runs (its start-up and
 the workers' first calls, which build their plugin sets, are a warm-up
-reported apart). The floor is plain Dask on the same cluster: ``client.map``
-of the same function over the 64 items, gathered, without Orchestrion. Cases
-are interleaved run by run; one sample is one whole run.
+reported apart). The engine runs with ``pool_size = 64`` (as the docs advise
+for Dask steps) and the executor's default ``max_in_flight = 64``. The floor
+is plain Dask on the same cluster: ``client.map`` of the same function over
+the 64 items, gathered, without Orchestrion. Cases are interleaved run by
+run; one sample is one whole run. A note adds the per-call overhead: 256
+trivial calls (one loop each) on either executor.
 
 Run: ``python bench/run.py dask --runs 5`` or ``python bench/dask/bench_dask.py``.
 """
 
 from __future__ import annotations
 
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -32,8 +36,9 @@ for extra in (str(HERE / "benchkit"), str(HERE.parent)):
 from _harness import Report, Result  # noqa: E402 - needs the path set above
 
 ITEMS = 64
+TINY = 256  # trivial calls for the per-call overhead
 TARGET = 0.050  # seconds of CPU per item
-MAX_RUNS = 5  # one run of the three cases takes ~6 s
+MAX_RUNS = 5  # one run of every case takes ~8 s
 
 
 def calibrate() -> int:
@@ -50,12 +55,12 @@ def calibrate() -> int:
         loops *= 2
 
 
-def workflow(executor: str, loops: int) -> dict[str, Any]:
-    """64 items, each spun on ``executor``."""
+def workflow(executor: str, loops: int, items: int = ITEMS) -> dict[str, Any]:
+    """``items`` items, each spun on ``executor``."""
     return {
         "name": f"fan-out-{executor}",
         "steps": {
-            "items": {"component": "benchkit.items", "options": {"count": ITEMS}},
+            "items": {"component": "benchkit.items", "options": {"count": items}},
             "spin": {
                 "component": "benchkit.spin",
                 "options": {"loops": loops},
@@ -88,10 +93,19 @@ def run(runs: int) -> Report:
     )
     client = Client(cluster, set_as_default=False)
     startup = time.perf_counter() - t0
-    config = {"engine": {"executors": {"dask": {"address": cluster.scheduler_address}}}}
+    # pool_size = max_in_flight: the engine holds a pooled instance of a sync
+    # component per call, even one that runs on Dask (docs/plugins/dask.md).
+    config = {
+        "engine": {
+            "pool_size": 64,
+            "executors": {"dask": {"address": cluster.scheduler_address, "max_in_flight": 64}},
+        }
+    }
     local = workflow("local", loops)
     remote = workflow("dask", loops)
+    tiny = {"local": workflow("local", 1, TINY), "dask": workflow("dask", 1, TINY)}
     samples: dict[str, list[float]] = {"local": [], "dask": [], "plain": []}
+    tiny_samples: dict[str, list[float]] = {"local": [], "dask": []}
     warm: dict[str, float] = {}
 
     def plain() -> list[int]:
@@ -117,6 +131,10 @@ def run(runs: int) -> Report:
                 out = await anyio.to_thread.run_sync(plain)
                 samples["plain"].append(time.perf_counter() - t0)
                 assert out == expected
+                for name, wf in tiny.items():
+                    t0 = time.perf_counter()
+                    (await orch.run(wf)).raise_for_status()
+                    tiny_samples[name].append(time.perf_counter() - t0)
 
     try:
         anyio.run(main)
@@ -128,6 +146,7 @@ def run(runs: int) -> Report:
     plain_r = Result("plain Dask client.map, same cluster (floor)", samples["plain"])
     speedup = local_r.median / dask_r.median
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    per_call = {k: statistics.median(v) / TINY * 1e3 for k, v in tiny_samples.items()}
     return Report(
         title=f"CPU-bound fan-out: {ITEMS} items x ~{TARGET * 1e3:.0f} ms of pure Python",
         results=[local_r, dask_r, plain_r],
@@ -136,6 +155,9 @@ def run(runs: int) -> Report:
             f"Speed-up of the dask executor over the local executor: **{speedup:.2f}x** "
             f"(medians); {loops:,} loops per item calibrated to ~{TARGET * 1e3:.0f} ms; "
             f"{os.cpu_count()} CPUs, load average {load} at the end.",
+            f"Per-call overhead, {TINY} trivial calls in one run (medians): "
+            f"local executor {per_call['local']:.2f} ms/call, dask executor "
+            f"{per_call['dask']:.2f} ms/call.",
             f"LocalCluster start-up {startup * 1e3:.0f} ms; first dask-executor run "
             f"(workers load their plugins) {warm['dask'] * 1e3:.0f} ms; neither is in the table.",
         ],

@@ -42,6 +42,7 @@ from .exceptions import PermanentError as PermanentError
 from .exceptions import TransientError as TransientError
 from .protocols import Component as Component
 from .protocols import Executor as Executor
+from .protocols import StateStore as StateStore
 from .protocols import StepCall as StepCall
 from .protocols import StepContext as StepContext
 from .protocols import StepInfo as StepInfo
@@ -72,6 +73,8 @@ if TYPE_CHECKING:
     from ._resilience import Policy as Policy
     from ._resilience import RetryPolicy as RetryPolicy
     from ._resilience import TimeoutPolicy as TimeoutPolicy
+    from ._state._records import RunRecord as RunRecord
+    from ._state._records import StepRecord as StepRecord
 
 # Public name -> the private module that defines it, imported on first access.
 _LAZY: dict[str, str] = {
@@ -88,6 +91,8 @@ _LAZY: dict[str, str] = {
     "Event": "._event",
     "EventBus": "._events._bus",
     "Orchestrator": "._orchestrator",
+    "RunRecord": "._state._records",
+    "StepRecord": "._state._records",
     "BreakerMetrics": "._resilience",
     "BreakerPolicy": "._resilience",
     "BreakerRegistry": "._resilience",
@@ -153,13 +158,16 @@ __all__ = [
     "Policy",
     "RetryPolicy",
     "RoutingRule",
+    "RunRecord",
     "RunResult",
     "RunTotals",
+    "StateStore",
     "StateStoreType",
     "Step",
     "StepCall",
     "StepContext",
     "StepInfo",
+    "StepRecord",
     "StepResult",
     "TimeoutPolicy",
     "TransientError",

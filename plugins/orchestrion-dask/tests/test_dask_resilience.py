@@ -63,3 +63,18 @@ async def test_lost_worker_is_reported_as_transient(
     assert error.type.endswith("TransientError")
     assert "Dask worker running step 'square' item 0 was lost" in error.message
     await anyio.to_thread.run_sync(lambda: client.wait_for_workers(2, timeout=30))
+
+
+async def test_unreachable_scheduler_is_a_transient_error() -> None:
+    """A scheduler that does not answer fails the step with a TransientError naming it."""
+    options = {"address": "tcp://127.0.0.1:9", "connect_timeout": 0.5}
+    config = {"engine": {"executors": {"dask": options}}}
+    workflow = crashing(1, 99, {"retry": {"attempts": 1}})
+    async with Orchestrator(config=config) as orch:
+        result = await orch.run(workflow)
+    items = result.steps["square"].items
+    assert items is not None
+    error = items[0].error
+    assert error is not None
+    assert error.type.endswith("TransientError")
+    assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in error.message

@@ -215,7 +215,10 @@ class Journal:
             )
         if self.direct is not None:
             self.direct(self.run_id, (record,))
-            self._release([(unit, ok, record)], wake=False)
+            if item is None and (ok or not state.stopping):
+                state._complete(unit, ok)  # the scheduler's own step, inline
+            else:
+                self._release([(unit, ok, record)], wake=False)
             return
         self.pending.append((unit, ok, record))
         if self._sleeping:

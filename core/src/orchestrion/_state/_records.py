@@ -52,7 +52,9 @@ class RunRecord(BaseModel):
     )
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen: a frozen dataclass sets each field through object.__setattr__,
+# which tripled the cost of making one record per step.
+@dataclass(slots=True)
 class StepRecord:
     """The committed result of one step (``item`` is ``None``) or one fan-out item.
 

@@ -1,10 +1,16 @@
 """The ``sqlite`` state store: one SQLite file in WAL mode, shared safely by
 several processes.
 
-Calls are made inline on the event loop: each is one small transaction (the
-engine batches step results), and with ``synchronous=NORMAL`` a WAL commit
-does not wait for the disk. Writers take the write lock up front (``BEGIN
-IMMEDIATE``) and wait up to ``busy_timeout`` for another process to finish.
+Runs, leases and finished runs' step results live in the database. The step
+results of a run in progress are committed to its step log, an append-only
+file beside the database (see ``_steplog``: a ``write(2)`` instead of a WAL
+transaction per commit), and moved into the database when the run finishes.
+
+Calls are made inline on the event loop: each is one small write (the engine
+batches step results), and with ``synchronous=NORMAL`` nothing waits for the
+disk. Writers take the write lock up front (``BEGIN IMMEDIATE``) and wait up
+to ``busy_timeout`` for another process to finish; WAL checkpoints and moving
+step logs happen in a background thread (``_maintenance``).
 
 A file that is not an SQLite database, or one that another application owns
 (its ``application_id`` is not Orchestrion's), is refused and never touched.
@@ -25,14 +31,19 @@ from typing import Any
 
 from ..exceptions import RunLeaseError, StateError
 from ._lease import owner_alive, owner_label
+from ._maintenance import Maintenance
 from ._options import SqliteStoreOptions
 from ._records import RUNNING, RunRecord, StepRecord
+from ._steplog import Row, StepLog, log_path, read_log
 
 __all__ = ["APPLICATION_ID", "SqliteStore", "SqliteStoreOptions", "default_state_path"]
 
 #: ``PRAGMA application_id`` of Orchestrion state files ("ORCH").
 APPLICATION_ID = 0x4F524348
 _SCHEMA_VERSION = 1
+# Commits between two checkpoints (each commit of a chain step adds a page or
+# two to the WAL; a checkpoint copies them into the database file).
+_CHECKPOINT_EVERY = 1000
 _HEADER = b"SQLite format 3\x00"
 
 _SCHEMA = """
@@ -73,7 +84,7 @@ CREATE TABLE IF NOT EXISTS leases (
 # as few pages as possible (measured: a unique index on (run, step, item)
 # made every commit ~25 % slower). A result is committed at most once.
 _INSERT_STEP = (
-    "INSERT INTO steps (run_id, seq, step, item, status, output, error_type,"
+    "INSERT OR IGNORE INTO steps (run_id, seq, step, item, status, output, error_type,"
     " error_message, attempts, duration, instance, reason)"
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
@@ -101,9 +112,15 @@ class SqliteStore:
     def __init__(self, options: SqliteStoreOptions | None = None) -> None:
         self.options = options or SqliteStoreOptions()
         self.lease_ttl: float | None = self.options.lease_ttl
+        self._fsync = self.options.synchronous == "full"
         self.path = Path(self.options.path) if self.options.path else default_state_path()
         self._db = self._open()
         self._seq: dict[str, int] = {}  # the next step seq of each run written here
+        self._commits = 0
+        self._upkeep = Maintenance(self.path, self.options.busy_timeout)
+        # Step logs of the runs this store is writing (see _steplog).
+        self.log_dir = self.path.with_name(self.path.name + ".runs")
+        self._logs: dict[str, StepLog] = {}
 
     # -- opening -------------------------------------------------------------------
 
@@ -163,6 +180,13 @@ class SqliteStore:
         db.execute("PRAGMA journal_mode = WAL")
         db.execute(f"PRAGMA synchronous = {self.options.synchronous.upper()}")
         db.execute(f"PRAGMA busy_timeout = {int(self.options.busy_timeout * 1000)}")
+        # Checkpoints (copying the WAL into the database, with an fsync) are
+        # made by a background thread, not inside a commit on the event loop:
+        # measured, automatic checkpoints doubled the cost of a small commit.
+        db.execute("PRAGMA wal_autocheckpoint = 0")
+        db.execute("PRAGMA journal_size_limit = 67108864")
+        # Reads through a memory map: measured, a one-row commit took ~30 % less.
+        db.execute("PRAGMA mmap_size = 268435456")
         if app_id == 0:
             with self._write(db):
                 db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
@@ -231,6 +255,7 @@ class SqliteStore:
             )
             self._take_lease(db, run.run_id, owner)
         self._seq[run.run_id] = 0
+        self._open_log(run.run_id)
 
     async def acquire(self, run_id: str, owner: str) -> None:
         """Take the run's lease (refused while another live owner holds it)."""
@@ -244,7 +269,23 @@ class SqliteStore:
                 (RUNNING, time.time(), run_id),
             )
             last = db.execute("SELECT max(seq) FROM steps WHERE run_id = ?", (run_id,)).fetchone()
-        self._seq[run_id] = 0 if last[0] is None else last[0] + 1
+        log = self._open_log(run_id)
+        seqs = [row[0] for row in log.rows]
+        if last[0] is not None:
+            seqs.append(last[0])
+        self._seq[run_id] = max(seqs) + 1 if seqs else 0
+
+    def _open_log(self, run_id: str) -> StepLog:
+        old = self._logs.pop(run_id, None)
+        if old is not None:
+            old.close()
+        try:
+            log = StepLog.open(log_path(self.log_dir, run_id), fsync=self._fsync)
+        except OSError as exc:
+            msg = f"cannot write the step log of run {run_id!r}: {exc}"
+            raise StateError(msg, path=str(self.path), run_id=run_id) from None
+        self._logs[run_id] = log
+        return log
 
     async def renew(self, run_id: str, owner: str) -> None:
         """Extend the lease; :class:`RunLeaseError` if another process took it."""
@@ -260,18 +301,20 @@ class SqliteStore:
             )
 
     async def release(self, run_id: str, owner: str) -> None:
-        """Give up ``owner``'s lease."""
+        """Give up ``owner``'s lease (an unfinished run's step log stays)."""
+        log = self._logs.pop(run_id, None)
+        if log is not None:
+            log.close()
         with self._write() as db:
             db.execute("DELETE FROM leases WHERE run_id = ? AND owner = ?", (run_id, owner))
 
     async def commit(self, run_id: str, steps: Sequence[StepRecord]) -> None:
-        """Store a batch of step results in one transaction (the hot path: no
-        helper frames, one statement for one row)."""
+        """Commit a batch of step results: one append to the run's step log
+        (the hot path), or one transaction for a run this store did not begin."""
         seq = self._seq.get(run_id, 0)
         self._seq[run_id] = seq + len(steps)
-        rows = [
+        rows: list[Row] = [
             (
-                run_id,
                 seq + i,
                 s.step,
                 -1 if s.item is None else s.item,
@@ -286,34 +329,60 @@ class SqliteStore:
             )
             for i, s in enumerate(steps)
         ]
+        log = self._logs.get(run_id)
+        if log is not None:
+            try:
+                log.append(rows)
+            except OSError as exc:
+                msg = f"cannot commit step results of run {run_id!r}: {exc}"
+                raise StateError(msg, path=str(self.path), run_id=run_id) from None
+            return
         db = self._db
         try:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                if len(rows) == 1:
-                    db.execute(_INSERT_STEP, rows[0])
-                else:
-                    db.executemany(_INSERT_STEP, rows)
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
+            if len(rows) == 1:  # one statement in autocommit mode is a transaction
+                db.execute(_INSERT_STEP, (run_id, *rows[0]))
+            else:
+                db.execute("BEGIN IMMEDIATE")
+                try:
+                    db.executemany(_INSERT_STEP, [(run_id, *row) for row in rows])
+                except BaseException:
+                    db.execute("ROLLBACK")
+                    raise
+                db.execute("COMMIT")
         except sqlite3.Error as exc:
             msg = f"cannot commit step results of run {run_id!r}: {exc}"
             raise StateError(msg, path=str(self.path), run_id=run_id) from None
+        self._commits += 1
+        if self._commits >= _CHECKPOINT_EVERY:
+            self._commits = 0
+            self._upkeep.checkpoint()
 
     async def finish_run(
         self, run_id: str, status: str, finished_at: datetime, summary: dict[str, Any]
     ) -> None:
-        """Record the final status and summary."""
+        """Record the final status and summary (the run's last write). The step
+        log of a run that can never be resumed again is moved into the database
+        in the background; a cancelled run's is moved here, in the same
+        transaction, as a resume may append to a new log at once."""
         stamp = _ts(finished_at)
         text = json.dumps(summary, default=str)
+        log = self._logs.pop(run_id, None)
+        now = log is not None and status == "cancelled"
         with self._write() as db:
+            if now:
+                assert log is not None
+                db.executemany(_INSERT_STEP, [(run_id, *row) for row in log.rows])
             db.execute(
                 "UPDATE runs SET status = ?, updated_at = ?, finished_at = ?, summary = ?"
                 " WHERE run_id = ?",
                 (status, stamp, stamp, text, run_id),
             )
+        if log is not None:
+            if now:
+                log.remove()
+            else:
+                log.close()
+                self._upkeep.move(run_id, log.rows, log.path)
 
     # -- reading -------------------------------------------------------------------
 
@@ -346,25 +415,28 @@ class SqliteStore:
 
     async def get_steps(self, run_id: str) -> list[StepRecord]:
         """The committed step results, in commit order (outputs decoded)."""
-        rows = self._read(
-            "SELECT step, item, status, output, error_type, error_message, attempts, duration,"
-            " instance, reason FROM steps WHERE run_id = ? ORDER BY seq",
+        found = self._read(
+            "SELECT seq, step, item, status, output, error_type, error_message, attempts,"
+            " duration, instance, reason FROM steps WHERE run_id = ?",
             (run_id,),
         )
+        rows: dict[int, Any] = {r[0]: r for r in found}
+        for row in read_log(log_path(self.log_dir, run_id)):  # a run in progress
+            rows.setdefault(row[0], row)
         return [
             StepRecord(
-                step=r[0],
-                item=None if r[1] < 0 else r[1],
-                status=r[2],
-                output=None if r[3] is None else json.loads(r[3]),
-                error_type=r[4],
-                error_message=r[5],
-                attempts=r[6],
-                duration=r[7],
-                instance=r[8],
-                reason=r[9],
+                step=r[1],
+                item=None if r[2] < 0 else r[2],
+                status=r[3],
+                output=None if r[4] is None else json.loads(r[4]),
+                error_type=r[5],
+                error_message=r[6],
+                attempts=r[7],
+                duration=r[8],
+                instance=r[9],
+                reason=r[10],
             )
-            for r in rows
+            for _, r in sorted(rows.items())
         ]
 
     async def list_runs(
@@ -387,6 +459,7 @@ class SqliteStore:
         cutoff = _ts(older_than)
         where = "status != 'running' AND created_at < ?"
         with self._write() as db:
+            gone = [r[0] for r in db.execute(f"SELECT run_id FROM runs WHERE {where}", (cutoff,))]
             db.execute(
                 f"DELETE FROM steps WHERE run_id IN (SELECT run_id FROM runs WHERE {where})",
                 (cutoff,),
@@ -396,8 +469,15 @@ class SqliteStore:
                 (cutoff,),
             )
             count = db.execute(f"DELETE FROM runs WHERE {where}", (cutoff,)).rowcount
+        for run_id in gone:  # a cancelled run's log, if it was never finished here
+            log_path(self.log_dir, run_id).unlink(missing_ok=True)
         return int(count)
 
     async def aclose(self) -> None:
-        """Close the connection."""
+        """Close open step logs, finish the background upkeep (queued moves
+        and checkpoints) and close the connection."""
+        for log in self._logs.values():
+            log.close()
+        self._logs.clear()
+        self._upkeep.close()
         self._db.close()

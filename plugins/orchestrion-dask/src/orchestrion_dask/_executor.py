@@ -221,6 +221,8 @@ class DaskExecutor:
         record = self._records.get(owner)
         if record is not None and record.distribution:
             fix = f"pip install '{record.distribution}=={record.version}' on every worker"
+        elif not owner:
+            fix = "install the plugin that provides it on every worker"
         else:
             fix = (
                 f"{owner!r} is an in-process plugin here: package it with an 'orchestrion' "

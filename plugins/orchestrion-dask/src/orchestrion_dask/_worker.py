@@ -152,7 +152,10 @@ def run_call(
     orch = _orchestrator(plugins, tables, config_key)
     if component_type not in orch.registry.components:
         loaded = tuple(sorted(r.name for r in orch.plugins.loaded() if not r.builtin))
-        problem = f"plugin {owner!r} {_problem(orch, owner)}"
+        if owner:
+            problem = f"plugin {owner!r} {_problem(orch, owner)}"
+        else:  # the orchestrator did not say which plugin provides it
+            problem = f"no plugin loaded there registers {component_type!r}"
         return Missing(_worker_address(), problem, loaded)
     key = (plugins, config_key, component_type, json.dumps(options, sort_keys=True))
     with _lock:
