@@ -17,6 +17,7 @@ afresh, SIGKILLed once the log has that many lines, and finished with
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
@@ -45,7 +46,10 @@ BRANCHES = 100
 UNITS = 1 + ITEMS + ITEMS + 1 + CHAIN + BRANCHES + 1
 
 PLUGIN = '''
-"""Components that log every execution to $CRASH_LOG before working."""
+"""Components that log every execution to $CRASH_LOG before working. The
+$CRASH_AT-th execution of a process never finishes, so a kill once the log
+has that many lines always lands in the middle of the run, however slowly
+the test polls."""
 
 import os
 
@@ -53,25 +57,30 @@ import anyio
 
 from orchestrion import ComponentType, hookimpl
 
+_COUNT = [0]
 
-def _log(ctx):
+
+async def _log(ctx):
     fd = os.open(os.environ["CRASH_LOG"], os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     try:
         os.write(fd, (ctx.idempotency_key + "\\n").encode())
     finally:
         os.close(fd)
+    _COUNT[0] += 1
+    if _COUNT[0] == int(os.environ.get("CRASH_AT", "0")):
+        await anyio.sleep(3600)
 
 
 class Emit:
     async def process(self, data, ctx):
-        _log(ctx)
+        await _log(ctx)
         await anyio.sleep(0.002)
         return [i * 3 for i in range(int(data))]
 
 
 class Step:
     async def process(self, data, ctx):
-        _log(ctx)
+        await _log(ctx)
         await anyio.sleep(0.002)
         if isinstance(data, dict):
             data = sum(v if isinstance(v, int) else sum(v) for v in data.values())
@@ -179,10 +188,9 @@ def _committed(state: Path, run_id: str) -> set[str]:
 
 
 def _running_run(state: Path) -> str:
-    with sqlite3.connect(state) as db:
+    with contextlib.closing(sqlite3.connect(state)) as db:
         rows = db.execute("SELECT run_id FROM runs WHERE status = 'running'").fetchall()
-        every = db.execute("SELECT run_id, status FROM runs").fetchall()
-    assert len(rows) == 1, every
+    assert len(rows) == 1, rows
     return str(rows[0][0])
 
 
@@ -203,12 +211,13 @@ def test_kill_9_at_ten_points_then_resume(tmp_path: Path) -> None:
         log = tmp_path / f"episode-{episode}.log"
         proc = subprocess.Popen(
             h.run_args(h.state),
-            env={**h.env, "CRASH_LOG": str(log)},
+            env={**h.env, "CRASH_LOG": str(log), "CRASH_AT": str(point)},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
         try:
-            for _ in range(20_000):  # bounded: about 40 s at most
+            for _ in range(20_000):  # bounded: about 40 s at most (no sleep to sync on:
+                # unit ``point`` hangs, so the run cannot finish before the kill)
                 if _count(log) >= point or proc.poll() is not None:
                     break
                 time.sleep(0.002)

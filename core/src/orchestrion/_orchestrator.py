@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import AsyncIterable, Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Self, cast
+from typing import TYPE_CHECKING, Any, Literal, Self, cast
 
 from ._config import Config, config_from_mapping, load_config
 from ._plugins._manager import PluginSet
@@ -20,11 +20,15 @@ if TYPE_CHECKING:
     from ._engine._pool import Pools
     from ._engine._results import RunResult
     from ._events._bus import EventBus
+    from ._metrics._collector import MetricsRecorder
+    from ._metrics._health import HealthReport
+    from ._metrics._model import MetricsSnapshot
     from ._resilience._breaker_state import BreakerTransition
     from ._resilience._breakers import BreakerRegistry
     from ._resilience._failures import FailureLog
     from ._routing._route import Route
     from ._routing._router import Router
+    from ._streams import DeadLetterSink, OffsetStore, Stream
     from .protocols import StateStore
 
 __all__ = ["Orchestrator"]
@@ -133,6 +137,7 @@ class Orchestrator:
         return registry
 
     def _breaker_transition(self, transition: BreakerTransition) -> None:
+        self._recorder.breaker_transition(transition)  # issue 10: metrics
         # The bus is made on first use (``events``, ``async with``); transitions
         # before that have no listener to reach.
         bus = self.__dict__.get("_events_bus")
@@ -186,7 +191,9 @@ class Orchestrator:
         ``result.status`` or call ``result.raise_for_status()``. Cancelling the
         caller cancels the run, and the cancellation propagates.
         """
-        return await self.engine.run(workflow, input, deadline=deadline, concurrency=concurrency)
+        result = await self.engine.run(workflow, input, deadline=deadline, concurrency=concurrency)
+        self._recorder.record_run(result)  # issue 10: one pass over the result
+        return result
 
     def run_sync(
         self,
@@ -242,9 +249,47 @@ class Orchestrator:
         from ._state._resume import resume_run
 
         wf = None if workflow is None else self.engine.coerce(workflow)
-        return await resume_run(
+        result = await resume_run(
             self, run_id, workflow=wf, force=force, deadline=deadline, concurrency=concurrency
         )
+        self._recorder.record_run(result)
+        return result
+
+    # -- metrics and health (issue 10): delegates to orchestrion._metrics --------
+
+    @property
+    def _recorder(self) -> MetricsRecorder:
+        found = self.__dict__.get("_metrics")
+        if found is None:
+            from ._metrics._collector import MetricsRecorder
+
+            found = self.__dict__["_metrics"] = MetricsRecorder()
+        return cast("MetricsRecorder", found)
+
+    def metrics(self) -> MetricsSnapshot:
+        """A snapshot of this orchestrator's metrics: per component type and per
+        capability, calls, successes, failures, retries, fallbacks and latency
+        percentiles (counted from every run's result); breaker states and
+        transitions and pool figures (read now); run totals by status."""
+        engine = self.__dict__.get("_engine")
+        return self._recorder.snapshot(
+            registry=self.registry,
+            breakers=self.__dict__.get("_breakers") or (),
+            pools=engine.pools if engine is not None else (),
+        )
+
+    async def health(
+        self, *, instantiate: bool = False, check_timeout: float = 5.0
+    ) -> HealthReport:
+        """The health of every registered component type: breaker state, last
+        error (type and a payload-free message) and the answer of its optional
+        ``health()`` check, asked of pooled instances (and, with
+        ``instantiate=True``, of one instance made with default options when
+        none exists), each within ``check_timeout`` seconds. Unhealthy types
+        are skipped by health-aware routing."""
+        from ._metrics._health import check_health
+
+        return await check_health(self, instantiate=instantiate, check_timeout=check_timeout)
 
     # -- events (issue 8): delegates to orchestrion._events ---------------------
 
@@ -364,3 +409,58 @@ class Orchestrator:
         result = await self.run(workflow, data)
         self.routing.record_run(result)
         return result
+
+    # -- streams (issue 8): delegates to orchestrion._streams --------------------
+
+    def stream(
+        self,
+        source: AsyncIterable[Any] | Iterable[Any],
+        *,
+        workflow: WorkflowLike | None = None,
+        concurrency: int = 16,
+        ordered: bool = True,
+        buffer: int = 64,
+        name: str | None = None,
+        on_shutdown: Literal["drain", "cancel"] = "drain",
+        dead_letter: DeadLetterSink | None = None,
+        offsets: OffsetStore | None = None,
+        checkpoint_every: int = 100,
+        stats_interval: float | None = 1.0,
+    ) -> Stream:
+        """Process the records of ``source`` (an async or sync iterable), each
+        through ``workflow`` or, without one, the route :meth:`plan` picks; use
+        the result as ``async with ... as results: async for r in results``.
+
+        Yields one :class:`StreamResult` per record: in source order
+        (``ordered=False``: as they finish). At most ``concurrency`` records are
+        processed at once and ``buffer`` wait between stages, so a slow consumer
+        slows the reading of ``source``. A failed record is yielded with its
+        error and handed to ``dead_letter`` (may be async); it never stops the
+        stream. ``on_shutdown`` says what leaving the ``async with`` early does
+        to records in flight: finish them (``"drain"``) or cancel them.
+
+        A ``name`` makes the stream resumable: its last contiguous offset taken
+        by the consumer is checkpointed every ``checkpoint_every`` results and
+        on close into ``offsets`` (default: beside the state store), and a
+        stream of the same name starts after it. Statistics are
+        :attr:`Stream.stats` and ``stream.stats`` events every
+        ``stats_interval`` seconds.
+
+        :raises ConfigError: for a bad workflow or argument, before any record is read.
+        """
+        from ._streams._stream import Stream
+
+        return Stream(
+            self,
+            source,
+            workflow=workflow,
+            concurrency=concurrency,
+            ordered=ordered,
+            buffer=buffer,
+            name=name,
+            on_shutdown=on_shutdown,
+            dead_letter=dead_letter,
+            offsets=offsets,
+            checkpoint_every=checkpoint_every,
+            stats_interval=stats_interval,
+        )

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from orchestrion import Orchestrator
+from orchestrion_dask import DaskExecutor
 
 pytestmark = pytest.mark.anyio
 
@@ -60,7 +61,7 @@ async def test_default_executor_from_engine_config(dask_config: dict[str, Any]) 
         executor = orch.engine.executors["dask"]
     result.raise_for_status()
     assert result.steps["square"].output == [0, 1, 4, 9]
-    assert type(executor).__name__ == "DaskExecutor"
+    assert isinstance(executor, DaskExecutor)
 
 
 async def test_starts_a_local_cluster_when_no_address_is_given() -> None:
@@ -70,7 +71,8 @@ async def test_starts_a_local_cluster_when_no_address_is_given() -> None:
     async with Orchestrator(config=config) as orch:
         result = await orch.run(fan_out("dask", count=3))
         executor = orch.engine.executors["dask"]
-        cluster = executor._cluster
+        assert isinstance(executor, DaskExecutor)
+        cluster = executor.cluster
         assert cluster is not None, [i.error for i in result.steps["square"].items or []][:1]
     result.raise_for_status()
     assert result.steps["square"].output == [0, 1, 4]
@@ -85,3 +87,18 @@ def test_bad_options_are_a_config_error() -> None:
     orch = Orchestrator(config=config)
     with pytest.raises(ConfigError, match=r"engine\.executors\.dask\.max_in_flight"):
         orch.validate(fan_out("dask"))
+
+
+async def test_unpicklable_input_is_a_permanent_error(dask_config: dict[str, Any]) -> None:
+    """An input that cannot be pickled fails the step once, saying to keep it local."""
+    import threading
+
+    steps = {"square": {"component": "testkit.square", "executor": "dask"}}
+    workflow = {"name": "lock", "steps": steps, "policy": {"retry": {"attempts": 3}}}
+    async with Orchestrator(config=dask_config) as orch:
+        result = await orch.run(workflow, threading.Lock())
+    step = result.steps["square"]
+    assert step.error is not None
+    assert step.error.type.endswith("PermanentError")
+    assert "cannot be sent to the Dask workers" in step.error.message
+    assert step.attempts == 1

@@ -78,3 +78,36 @@ async def test_unreachable_scheduler_is_a_transient_error() -> None:
     assert error is not None
     assert error.type.endswith("TransientError")
     assert "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in error.message
+
+
+def flaky(permanent: bool) -> dict[str, Any]:
+    """``testkit.flaky`` on three items on Dask, retried up to 3 times."""
+    return {
+        "name": "flaky",
+        "steps": {
+            "numbers": {"component": "testkit.numbers", "options": {"count": 3}},
+            "square": {
+                "component": "testkit.flaky",
+                "options": {"permanent": permanent},
+                "for_each": "numbers",
+                "executor": "dask",
+                "policy": {"retry": {"attempts": 3, "wait_initial": 0, "wait_max": 0}},
+            },
+        },
+    }
+
+
+async def test_component_errors_cross_the_cluster_unchanged(dask_config: dict[str, Any]) -> None:
+    """A TransientError raised on a worker is retried; a PermanentError fails without retry."""
+    async with Orchestrator(config=dask_config) as orch:
+        transient = await orch.run(flaky(permanent=False))
+        permanent = await orch.run(flaky(permanent=True))
+    transient.raise_for_status()
+    assert transient.steps["square"].output == [0, 1, 4]
+    assert [i.attempts for i in transient.steps["square"].items or []] == [2, 2, 2]
+    items = permanent.steps["square"].items or []
+    assert [i.attempts for i in items] == [1, 1, 1]
+    errors = [i.error for i in items]
+    assert all(e is not None and e.type.endswith("PermanentError") for e in errors)
+    assert errors[1] is not None
+    assert "1 is refused for good" in errors[1].message

@@ -51,6 +51,8 @@ class ComponentPool:
     idle: list[Instance] = field(default_factory=list)
     _freed: anyio.Event | None = None
     _creating: int = 0
+    #: Calls that had to wait for a free instance (metrics, issue 10).
+    waits: int = 0
 
     async def acquire(self) -> Instance:
         """An instance to call; pair every call with :meth:`release`.
@@ -73,6 +75,7 @@ class ComponentPool:
                 return inst
             if self._freed is None:
                 self._freed = anyio.Event()
+            self.waits += 1
             await self._freed.wait()
 
     def release(self, inst: Instance) -> None:

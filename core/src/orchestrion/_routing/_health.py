@@ -56,6 +56,8 @@ class HealthBook:
             raise ValueError(msg)
         self.alpha = alpha
         self._stats: dict[str, HealthStats] = {}
+        # Component types whose health check failed, with why (issue 10).
+        self._unhealthy: dict[str, str] = {}
         # Steps of one run may finish on worker threads (sync components).
         self._lock = threading.Lock()
 
@@ -72,6 +74,21 @@ class HealthBook:
             self._stats[component] = HealthStats(
                 old.calls + 1, old.failures + (0 if ok else 1), latency
             )
+
+    def mark(self, component: str, healthy: bool, reason: str = "") -> bool:
+        """Record a health check's verdict on ``component``: an unhealthy one is
+        skipped by :func:`choose` until marked healthy. Returns whether its
+        mark changed (callers then invalidate cached routes)."""
+        with self._lock:
+            if healthy:
+                return self._unhealthy.pop(component, None) is not None
+            changed = component not in self._unhealthy
+            self._unhealthy[component] = reason or "health check failed"
+            return changed
+
+    def unhealthy(self, component: str) -> str | None:
+        """Why ``component`` is marked unhealthy, or ``None``."""
+        return self._unhealthy.get(component)
 
     def stats(self, component: str) -> HealthStats:
         """The figures of ``component`` (zeros when it never ran)."""
@@ -172,7 +189,7 @@ def choose(
                 calls=stats.calls,
                 success_rate=stats.success_rate,
                 latency_ms=None if stats.latency is None else stats.latency * 1000,
-                skipped="breaker open" if state == "open" else None,
+                skipped="breaker open" if state == "open" else _unhealthy(health, name),
             )
         )
     order = {c.component: i for i, c in enumerate(candidates)}
@@ -182,6 +199,11 @@ def choose(
     best = ranked[0]
     why = _why(strategy, best, ranked, all_open=not usable)
     return Choice(capability, best.component, strategy, tuple(candidates), why)
+
+
+def _unhealthy(health: HealthBook, name: str) -> str | None:
+    reason = health.unhealthy(name)
+    return None if reason is None else f"unhealthy: {reason}"
 
 
 def _why(strategy: Strategy, best: Candidate, ranked: list[Candidate], *, all_open: bool) -> str:

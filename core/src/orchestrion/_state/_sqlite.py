@@ -177,20 +177,20 @@ class SqliteStore:
         if app_id != APPLICATION_ID and (app_id != 0 or tables):
             msg = "belongs to another application (not an Orchestrion state file)"
             raise self._refuse(msg)
-        db.execute("PRAGMA journal_mode = WAL")
-        db.execute(f"PRAGMA synchronous = {self.options.synchronous.upper()}")
-        db.execute(f"PRAGMA busy_timeout = {int(self.options.busy_timeout * 1000)}")
+        db.execute("PRAGMA journal_mode = WAL").fetchall()
+        db.execute(f"PRAGMA synchronous = {self.options.synchronous.upper()}").fetchall()
+        db.execute(f"PRAGMA busy_timeout = {int(self.options.busy_timeout * 1000)}").fetchall()
         # Checkpoints (copying the WAL into the database, with an fsync) are
         # made by a background thread, not inside a commit on the event loop:
         # measured, automatic checkpoints doubled the cost of a small commit.
-        db.execute("PRAGMA wal_autocheckpoint = 0")
-        db.execute("PRAGMA journal_size_limit = 67108864")
+        db.execute("PRAGMA wal_autocheckpoint = 0").fetchall()
+        db.execute("PRAGMA journal_size_limit = 67108864").fetchall()
         # Reads through a memory map: measured, a one-row commit took ~30 % less.
-        db.execute("PRAGMA mmap_size = 268435456")
+        db.execute("PRAGMA mmap_size = 268435456").fetchall()
         if app_id == 0:
             with self._write(db):
-                db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-                db.execute(f"PRAGMA user_version = {_SCHEMA_VERSION}")
+                db.execute(f"PRAGMA application_id = {APPLICATION_ID}").fetchall()
+                db.execute(f"PRAGMA user_version = {_SCHEMA_VERSION}").fetchall()
                 for statement in _SCHEMA.split(";"):
                     if statement.strip():
                         db.execute(statement)

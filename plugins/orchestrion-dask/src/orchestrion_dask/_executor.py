@@ -9,6 +9,7 @@ same under asyncio and trio: the client's asynchronous mode is asyncio-only.
 
 from __future__ import annotations
 
+import pickle
 import threading
 import uuid
 from collections.abc import Mapping
@@ -75,7 +76,7 @@ class DaskExecutor:
         self._client: Client | None = None
         self._cluster: LocalCluster | None = None
         self._closed = False
-        self._owners: dict[str, str] = {}
+        self._registry: Any = None
         self._records: Mapping[str, Any] = {}
         self._plugins: tuple[str, ...] = ()
         self._selections: dict[str, tuple[tuple[str, ...], dict[str, Any]]] = {}
@@ -84,14 +85,19 @@ class DaskExecutor:
         self._in_flight: RunVar[anyio.CapacityLimiter] = RunVar(f"orchestrion-dask-{id(self)}")
         self._waiters: RunVar[anyio.CapacityLimiter] = RunVar(f"orchestrion-dask-w-{id(self)}")
 
+    @property
+    def cluster(self) -> LocalCluster | None:
+        """The LocalCluster this executor started (``None`` with ``address``,
+        before the first call, and after :meth:`aclose`)."""
+        return self._cluster
+
     # -- set-up --------------------------------------------------------------------
 
     def bind(self, registry: Any, records: Mapping[str, Any]) -> None:
         """Learn the orchestrator's plugins: which plugin provides each component
         type, and the plugin names workers load (unless ``options.plugins``)."""
         self._records = records
-        table = registry.components
-        self._owners = {name: table.owner(name) or "" for name in table}
+        self._registry = registry
         if self.options.plugins is not None:
             self._plugins = tuple(sorted(set(self.options.plugins)))
         else:
@@ -172,26 +178,37 @@ class DaskExecutor:
     async def call(self, call: StepCall) -> Any:
         """Run ``call`` on a worker and return the component's output."""
         ctx = call.ctx
-        owner = self._owners.get(call.component_type, "")
+        registry = self._registry
+        owner = (registry.components.owner(call.component_type) if registry else None) or ""
         plugins, tables = self._selection(owner)
         options = call.options.model_dump(mode="json")
         async with self._limiter(self._in_flight):
             client = self._client
             if client is None:
                 client = await anyio.to_thread.run_sync(self._connect)
-            future: Future[Ok | Missing] = client.submit(
-                run_call,
-                plugins,
-                tables,
-                owner,
-                call.component_type,
-                options,
-                call.data,
-                ctx,
-                call.emits_many,
-                key=f"{call.component_type}-{uuid.uuid4().hex}",
-                pure=False,
-            )
+            try:
+                future: Future[Ok | Missing] = client.submit(
+                    run_call,
+                    plugins,
+                    tables,
+                    owner,
+                    call.component_type,
+                    options,
+                    call.data,
+                    ctx,
+                    call.emits_many,
+                    key=f"{call.component_type}-{uuid.uuid4().hex}",
+                    pure=False,
+                )
+            except (TypeError, pickle.PicklingError) as exc:
+                # distributed pickles the task here; what fails is the input
+                # or the context, which the local executor never pickles.
+                msg = (
+                    f"step {ctx.step!r}: its call cannot be sent to the Dask workers "
+                    f"({type(exc).__name__}: {exc}); the input and ctx.extra must pickle: "
+                    "make them picklable, or run this step with executor = 'local'"
+                )
+                raise PermanentError(msg, step=ctx.step, component=call.component_type) from exc
             try:
                 outcome = await anyio.to_thread.run_sync(
                     future.result, abandon_on_cancel=True, limiter=self._limiter(self._waiters)
@@ -228,10 +245,11 @@ class DaskExecutor:
                 f"{owner!r} is an in-process plugin here: package it with an 'orchestrion' "
                 "entry point and install it on every worker"
             )
+        loaded = ", ".join(missing.loaded) or "none"
         msg = (
             f"step {call.ctx.step!r}: component type {call.component_type!r} cannot be built "
-            f"on Dask worker {missing.worker}: {missing.problem}; {fix}, "
-            "or run this step with executor = 'local'"
+            f"on Dask worker {missing.worker}: {missing.problem} (plugins loaded there: "
+            f"{loaded}); {fix}, or run this step with executor = 'local'"
         )
         return WorkerPluginMissing(
             msg,

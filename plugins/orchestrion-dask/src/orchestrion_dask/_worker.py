@@ -2,9 +2,10 @@
 plugins and call it.
 
 Nothing of the orchestrator is shipped but names and data: the component type
-name, its options as a JSON dict (re-validated here), the plugin names to load,
-the input and the step context. Each worker process keeps one plugin set per
-plugin selection and idle component instances per (type, options), so a
+name, its options as a JSON dict (re-validated here), the plugin names to load
+with their own configuration tables, the input and the step context. Each
+worker process keeps one plugin set per plugin selection and idle component
+instances per (type, options), so a
 component's set-up cost is paid once per worker, not once per call.
 """
 

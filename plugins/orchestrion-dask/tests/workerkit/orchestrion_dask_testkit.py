@@ -15,7 +15,15 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from orchestrion import ComponentType, Config, NoOptions, StepContext, hookimpl
+from orchestrion import (
+    ComponentType,
+    Config,
+    NoOptions,
+    PermanentError,
+    StepContext,
+    TransientError,
+    hookimpl,
+)
 
 
 class _Options(BaseModel):
@@ -114,6 +122,29 @@ class Wait:
         return data
 
 
+class FlakyOptions(_Options):
+    """Options of ``testkit.flaky``."""
+
+    permanent: bool = Field(default=False, description="Fail permanently instead.")
+
+
+class Flaky:
+    """Fails its first attempt (transiently, or for good), then squares the number."""
+
+    def __init__(self, options: FlakyOptions) -> None:
+        self.options = options
+
+    def process(self, data: int, ctx: StepContext) -> int:
+        """``data * data`` from the second attempt on."""
+        if self.options.permanent:
+            msg = f"testkit.flaky: {data} is refused for good"
+            raise PermanentError(msg, step=ctx.step, component="testkit.flaky")
+        if ctx.attempt == 1:
+            msg = f"testkit.flaky: attempt 1 on {data} fails"
+            raise TransientError(msg, retry_after=0.0, step=ctx.step, component="testkit.flaky")
+        return data * data
+
+
 class Scale:
     """Multiplies a number by the ``[testkit] factor`` of the configuration."""
 
@@ -136,4 +167,5 @@ def register_components(register: Callable[[ComponentType[Any]], None], config: 
     register(ComponentType(name="testkit.async_square", factory=AsyncSquare))
     register(ComponentType(name="testkit.crash_once", factory=CrashOnce, options=CrashOptions))
     register(ComponentType(name="testkit.wait", factory=Wait, options=WaitOptions))
+    register(ComponentType(name="testkit.flaky", factory=Flaky, options=FlakyOptions))
     register(ComponentType(name="testkit.scale", factory=lambda options: Scale(factor)))
