@@ -13,6 +13,7 @@ PUBLIC_MODULES = [
     "orchestrion.exceptions",
     "orchestrion.hookspecs",
     "orchestrion.protocols",
+    "orchestrion.streams",
     "orchestrion.testing",
 ]
 

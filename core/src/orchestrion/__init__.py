@@ -49,6 +49,7 @@ from .protocols import StepInfo as StepInfo
 
 if TYPE_CHECKING:
     from . import events as events
+    from . import streams as streams
     from ._engine._loader import load_workflow as load_workflow
     from ._engine._model import Step as Step
     from ._engine._model import Workflow as Workflow
@@ -75,6 +76,9 @@ if TYPE_CHECKING:
     from ._resilience import TimeoutPolicy as TimeoutPolicy
     from ._state._records import RunRecord as RunRecord
     from ._state._records import StepRecord as StepRecord
+    from ._streams._result import StreamResult as StreamResult
+    from ._streams._stats import StreamStats as StreamStats
+    from ._streams._stream import Stream as Stream
 
 # Public name -> the private module that defines it, imported on first access.
 _LAZY: dict[str, str] = {
@@ -93,6 +97,10 @@ _LAZY: dict[str, str] = {
     "Orchestrator": "._orchestrator",
     "RunRecord": "._state._records",
     "StepRecord": "._state._records",
+    "streams": ".streams",
+    "Stream": "._streams._stream",
+    "StreamResult": "._streams._result",
+    "StreamStats": "._streams._stats",
     "BreakerMetrics": "._resilience",
     "BreakerPolicy": "._resilience",
     "BreakerRegistry": "._resilience",
@@ -169,6 +177,9 @@ __all__ = [
     "StepInfo",
     "StepRecord",
     "StepResult",
+    "Stream",
+    "StreamResult",
+    "StreamStats",
     "TimeoutPolicy",
     "TransientError",
     "Workflow",
@@ -183,4 +194,5 @@ __all__ = [
     "load_workflow",
     "profile_of",
     "resolve_selection",
+    "streams",
 ]

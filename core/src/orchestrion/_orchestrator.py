@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from ._engine._results import RunResult
     from ._events._bus import EventBus
     from ._metrics._collector import MetricsRecorder
-    from ._metrics._health import HealthReport
+    from ._metrics._health import HealthReport, LastError
     from ._metrics._model import MetricsSnapshot
     from ._resilience._breaker_state import BreakerTransition
     from ._resilience._breakers import BreakerRegistry
@@ -279,17 +279,24 @@ class Orchestrator:
         )
 
     async def health(
-        self, *, instantiate: bool = False, check_timeout: float = 5.0
+        self,
+        *,
+        instantiate: bool = False,
+        check_timeout: float = 5.0,
+        last_errors: Mapping[str, LastError] | None = None,
     ) -> HealthReport:
         """The health of every registered component type: breaker state, last
         error (type and a payload-free message) and the answer of its optional
         ``health()`` check, asked of pooled instances (and, with
         ``instantiate=True``, of one instance made with default options when
-        none exists), each within ``check_timeout`` seconds. Unhealthy types
-        are skipped by health-aware routing."""
+        none exists), each within ``check_timeout`` seconds. ``last_errors``
+        fills in types this orchestrator saw no failure of (the CLI passes the
+        state store's). Unhealthy types are skipped by health-aware routing."""
         from ._metrics._health import check_health
 
-        return await check_health(self, instantiate=instantiate, check_timeout=check_timeout)
+        return await check_health(
+            self, instantiate=instantiate, check_timeout=check_timeout, last_errors=last_errors
+        )
 
     # -- events (issue 8): delegates to orchestrion._events ---------------------
 

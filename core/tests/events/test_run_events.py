@@ -97,3 +97,39 @@ def test_for_run_is_none_unless_someone_listens() -> None:
     events = RunEvents.for_run(bus, "r")
     assert events is not None
     assert events.run_id == "r"
+
+
+@pytest.mark.anyio
+async def test_retry_notices_become_step_retrying_events() -> None:
+    """on_retry, the resilience retry observer, queues a step.retrying event."""
+    from orchestrion import StepInfo
+    from orchestrion._resilience import RetryNotice
+
+    bus = EventBus()
+    seen: list[Event] = []
+
+    async def record(event: Event) -> None:
+        seen.append(event)
+
+    bus.subscribe("step.retrying", record, name="retries")
+    notice = RetryNotice(
+        step=StepInfo("run-1", "fetch", "http.get", item=2),
+        component="http.get",
+        attempt=1,
+        error=ConnectionError("reset"),
+        wait=0.25,
+    )
+    async with bus.running():
+        RunEvents(bus, "run-1").on_retry(notice)
+        await bus.drain()
+    [event] = seen
+    assert event.correlation_id == "run-1"
+    assert event.data == {
+        "step": "fetch",
+        "component": "http.get",
+        "item": 2,
+        "attempt": 1,
+        "wait": 0.25,
+        "error_type": "ConnectionError",
+        "error": None,
+    }

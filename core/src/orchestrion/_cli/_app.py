@@ -44,12 +44,15 @@ COMMANDS: dict[str, str] = {
     "components": "orchestrion._cli._components:components",
     "demo": "orchestrion._cli._run:demo",
     "events": "orchestrion._cli._events:events",
+    "health": "orchestrion._cli._metrics:health",
+    "metrics": "orchestrion._cli._metrics:metrics",
     "plugins": "orchestrion._cli._plugins_cmds:plugins",
     "process": "orchestrion._cli._route:process",
     "resume": "orchestrion._cli._resume:resume",
     "route": "orchestrion._cli._route:route",
     "run": "orchestrion._cli._run:run",
     "runs": "orchestrion._cli._runs:runs",
+    "serve-metrics": "orchestrion._cli._metrics:serve_metrics",
 }
 
 

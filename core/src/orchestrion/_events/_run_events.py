@@ -136,6 +136,24 @@ class RunEvents:
                 )
             )
 
+    def on_retry(self, notice: Any) -> None:
+        """A resilience ``RetryObserver``: ``step.retrying`` for each retry. The
+        observer is synchronous, so the event is queued without waiting
+        (:meth:`EventBus.publish_nowait`)."""
+        if bus := self._wants(STEP_RETRYING):
+            info = notice.step
+            bus.publish_nowait(
+                step_retrying(
+                    self.run_id,
+                    step=info.step,
+                    component=notice.component,
+                    attempt=notice.attempt,
+                    error=notice.error,
+                    wait=notice.wait,
+                    item=info.item,
+                )
+            )
+
     async def step_failed(
         self,
         *,

@@ -4,8 +4,9 @@ and good enough for p50/p95/p99.
 Bucket upper bounds double from 1 µs to about 17.9 minutes (31 bounds, then
 ``+Inf``). Recording is one ``bisect`` over a tuple; quantiles interpolate
 geometrically inside the bucket that holds the rank and are clamped to the
-observed minimum and maximum, so a quantile is never off by more than the
-bucket's factor of two (and is exact when every sample is equal).
+observed minimum and maximum, so a quantile of durations of 1 µs or more is
+never off by more than the bucket's factor of two (and is exact when every
+sample is equal).
 """
 
 from __future__ import annotations

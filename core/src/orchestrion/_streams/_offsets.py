@@ -10,37 +10,54 @@ store does the same): streams checkpoint in batches, not per record.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, NamedTuple, Protocol, runtime_checkable
 
 from ..exceptions import StateError
 
 if TYPE_CHECKING:
     from .._orchestrator import Orchestrator
 
-__all__ = ["MemoryOffsetStore", "OffsetStore", "SqliteOffsetStore", "offset_store_for"]
+__all__ = [
+    "Checkpoint",
+    "MemoryOffsetStore",
+    "OffsetStore",
+    "SqliteOffsetStore",
+    "offset_store_for",
+]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS stream_offsets (
     name TEXT PRIMARY KEY,
     committed INTEGER NOT NULL,
+    ahead TEXT NOT NULL,
     updated_at REAL NOT NULL
 )
 """
+
+
+class Checkpoint(NamedTuple):
+    """Where a stream resumes: after ``offset`` (the last contiguous
+    acknowledged offset), skipping the offsets in ``ahead`` too (acknowledged
+    out of order beyond it, by an unordered stream)."""
+
+    offset: int
+    ahead: tuple[int, ...] = ()
 
 
 @runtime_checkable
 class OffsetStore(Protocol):
     """Where named streams record the last contiguous acknowledged offset."""
 
-    async def get(self, name: str) -> int | None:
-        """The last committed offset of stream ``name``, or ``None``."""
+    async def get(self, name: str) -> Checkpoint | None:
+        """The last checkpoint of stream ``name``, or ``None``."""
         ...
 
-    async def put(self, name: str, offset: int) -> None:
-        """Record ``offset`` as stream ``name``'s last committed offset."""
+    async def put(self, name: str, checkpoint: Checkpoint) -> None:
+        """Record ``checkpoint`` as stream ``name``'s last one."""
         ...
 
     async def delete(self, name: str) -> None:
@@ -52,15 +69,15 @@ class MemoryOffsetStore:
     """Offsets in a dict: they last as long as the object (the orchestrator)."""
 
     def __init__(self) -> None:
-        self.offsets: dict[str, int] = {}
+        self.offsets: dict[str, Checkpoint] = {}
 
-    async def get(self, name: str) -> int | None:
-        """The last committed offset of stream ``name``, or ``None``."""
+    async def get(self, name: str) -> Checkpoint | None:
+        """The last checkpoint of stream ``name``, or ``None``."""
         return self.offsets.get(name)
 
-    async def put(self, name: str, offset: int) -> None:
-        """Record ``offset`` for stream ``name``."""
-        self.offsets[name] = offset
+    async def put(self, name: str, checkpoint: Checkpoint) -> None:
+        """Record ``checkpoint`` for stream ``name``."""
+        self.offsets[name] = checkpoint
 
     async def delete(self, name: str) -> None:
         """Forget stream ``name``."""
@@ -85,20 +102,20 @@ class SqliteOffsetStore:
             )
             raise StateError(msg, path=str(self.path)) from None
 
-    async def get(self, name: str) -> int | None:
-        """The last committed offset of stream ``name``, or ``None``."""
+    async def get(self, name: str) -> Checkpoint | None:
+        """The last checkpoint of stream ``name``, or ``None``."""
         row = self._db.execute(
-            "SELECT committed FROM stream_offsets WHERE name = ?", (name,)
+            "SELECT committed, ahead FROM stream_offsets WHERE name = ?", (name,)
         ).fetchone()
-        return None if row is None else int(row[0])
+        return None if row is None else Checkpoint(int(row[0]), tuple(json.loads(row[1])))
 
-    async def put(self, name: str, offset: int) -> None:
-        """Record ``offset`` for stream ``name`` (one autocommitted statement)."""
+    async def put(self, name: str, checkpoint: Checkpoint) -> None:
+        """Record ``checkpoint`` for stream ``name`` (one autocommitted statement)."""
         self._db.execute(
-            "INSERT INTO stream_offsets (name, committed, updated_at) VALUES (?, ?, ?) "
+            "INSERT INTO stream_offsets (name, committed, ahead, updated_at) VALUES (?, ?, ?, ?) "
             "ON CONFLICT(name) DO UPDATE SET committed = excluded.committed, "
-            "updated_at = excluded.updated_at",
-            (name, offset, time.time()),
+            "ahead = excluded.ahead, updated_at = excluded.updated_at",
+            (name, checkpoint.offset, json.dumps(sorted(checkpoint.ahead)), time.time()),
         )
 
     async def delete(self, name: str) -> None:

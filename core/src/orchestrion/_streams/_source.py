@@ -14,32 +14,47 @@ __all__ = ["Source", "records_after"]
 Source = AsyncIterable[Any] | Iterable[Any]
 
 
-async def _from_sync(iterable: Iterable[Any], skip: int) -> AsyncIterator[Any]:
+async def _from_sync(
+    iterable: Iterable[Any], skip: int, done: frozenset[int]
+) -> AsyncIterator[tuple[int, Any]]:
     # Items are produced on the event loop: the stream's bounded send is where
     # the producer yields. A blocking source (a socket, stdin) should be an
     # async iterable that reads in a worker thread, as the CLI's is.
-    for item in islice(iterable, skip, None):
-        yield item
+    for offset, item in enumerate(islice(iterable, skip, None), skip):
+        if not done or offset not in done:
+            yield offset, item
 
 
-async def _from_async(iterable: AsyncIterable[Any], skip: int) -> AsyncIterator[Any]:
-    seen = 0
-    async for item in iterable:
-        if seen >= skip:
-            yield item
-        else:
-            seen += 1
+async def _from_async(
+    iterable: AsyncIterable[Any], skip: int, done: frozenset[int]
+) -> AsyncIterator[tuple[int, Any]]:
+    iterator = aiter(iterable)
+    offset = 0
+    try:
+        async for item in iterator:
+            if offset >= skip and (not done or offset not in done):
+                yield offset, item
+            offset += 1
+    finally:
+        # An async generator source is closed here, in the stream's task, not
+        # by the garbage collector (which trio reports as an error).
+        aclose = getattr(iterator, "aclose", None)
+        if aclose is not None:
+            await aclose()
 
 
-def records_after(source: Source, skip: int) -> AsyncIterator[Any]:
-    """The records of ``source`` from offset ``skip`` on, as an async iterator.
+def records_after(
+    source: Source, skip: int, done: frozenset[int] = frozenset()
+) -> AsyncIterator[tuple[int, Any]]:
+    """``(offset, record)`` for the records of ``source`` from offset ``skip``
+    on, leaving out the offsets in ``done`` (already acknowledged).
 
     :raises ConfigError: when ``source`` is not iterable.
     """
     if isinstance(source, AsyncIterable):
-        return _from_async(source, skip)
+        return _from_async(source, skip, done)
     if isinstance(source, Iterable) and not isinstance(source, str | bytes | dict):
-        return _from_sync(source, skip)
+        return _from_sync(source, skip, done)
     msg = (
         f"a stream source must be an iterable or async iterable of records, "
         f"got {type(source).__qualname__}"

@@ -9,6 +9,7 @@ per record.
 from __future__ import annotations
 
 from array import array
+from dataclasses import asdict, dataclass
 from time import perf_counter
 from typing import Any
 
@@ -18,6 +19,7 @@ __all__ = ["RESERVOIR", "StreamStats", "StreamStatsCollector"]
 RESERVOIR = 4096
 
 
+@dataclass(frozen=True, slots=True)
 class StreamStats:
     """A snapshot of a stream's statistics (read with :attr:`Stream.stats`).
 
@@ -31,31 +33,21 @@ class StreamStats:
     it started from the beginning).
     """
 
-    __slots__ = (
-        "dead_lettered",
-        "elapsed",
-        "errors",
-        "in_flight",
-        "p50",
-        "p95",
-        "p99",
-        "records_in",
-        "records_out",
-        "resumed_after",
-        "throughput",
-    )
-
-    def __init__(self, **values: Any) -> None:
-        for key in self.__slots__:
-            setattr(self, key, values[key])
+    records_in: int
+    records_out: int
+    errors: int
+    dead_lettered: int
+    in_flight: int
+    throughput: float
+    p50: float | None
+    p95: float | None
+    p99: float | None
+    elapsed: float
+    resumed_after: int | None
 
     def as_dict(self) -> dict[str, Any]:
         """The snapshot as a JSON-compatible mapping (the ``stream.stats`` event data)."""
-        return {key: getattr(self, key) for key in self.__slots__}
-
-    def __repr__(self) -> str:
-        inner = ", ".join(f"{k}={getattr(self, k)!r}" for k in self.__slots__)
-        return f"StreamStats({inner})"
+        return asdict(self)
 
 
 def _percentile(ordered: list[float], q: float) -> float:

@@ -33,7 +33,7 @@ from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStre
 
 from ..exceptions import ConfigError
 from ._handlers import Handler, make_handler
-from ._offsets import OffsetStore, SqliteOffsetStore, offset_store_for
+from ._offsets import Checkpoint, OffsetStore, SqliteOffsetStore, offset_store_for
 from ._result import StreamResult
 from ._source import Source, records_after
 from ._stats import StreamStats, StreamStatsCollector
@@ -128,7 +128,8 @@ class Stream:
         self._acked = -1
         self._ahead: set[int] = set()
         self._unsaved = 0
-        self.committed: int | None = None
+        #: The last checkpoint recorded (or resumed from); ``None`` before any.
+        self.committed: Checkpoint | None = None
 
     @property
     def max_ahead(self) -> int:
@@ -159,21 +160,26 @@ class Stream:
                 self._offsets, self._owns_offsets = offset_store_for(self._orch)
             resume = await self._offsets.get(self.name)
             if resume is not None:
-                self._collector.resumed_after = self.committed = self._acked = resume
-                skip = resume + 1
-        records = records_after(self._source, skip)
+                self._collector.resumed_after = self._acked = resume.offset
+                self._ahead = set(resume.ahead)
+                self.committed = resume
+                skip = resume.offset + 1
+        records = records_after(self._source, skip, frozenset(self._ahead))
         tg = anyio.create_task_group()
         await tg.__aenter__()
         self._tg = tg
         window = self.concurrency + self.buffer
-        work_send, work_recv = anyio.create_memory_object_stream[_Slot](window)
+        # Ordered, every slot in the work queue is also in the order queue, so
+        # the order queue's size is the bound; unordered, each queue adds to it.
+        work_size = window if self.ordered else self.buffer
+        work_send, work_recv = anyio.create_memory_object_stream[_Slot](work_size)
         order_send: MemoryObjectSendStream[_Slot] | None = None
         out_send: MemoryObjectSendStream[StreamResult] | None = None
         if self.ordered:
             order_send, self._slots = anyio.create_memory_object_stream[_Slot](window)
         else:
             out_send, self._out = anyio.create_memory_object_stream[StreamResult](self.buffer)
-        tg.start_soon(self._produce, records, skip, work_send, order_send)
+        tg.start_soon(self._produce, records, work_send, order_send)
         with work_recv:
             for _ in range(self.concurrency):
                 tg.start_soon(
@@ -208,7 +214,12 @@ class Stream:
             await self._publish_once()
             if self._owns_offsets and isinstance(self._offsets, SqliteOffsetStore):
                 self._offsets.close()
-        return await tg.__aexit__(exc_type, exc, tb)
+        try:
+            return await tg.__aexit__(exc_type, exc, tb)
+        except BaseExceptionGroup as group:
+            if exc is not None and group.exceptions == (exc,):
+                return False  # the body's own error: re-raised as is, not in a group
+            raise
 
     def __aiter__(self) -> AsyncIterator[StreamResult]:
         if self._entered:
@@ -261,17 +272,15 @@ class Stream:
 
     async def _produce(
         self,
-        records: AsyncIterator[Any],
-        offset: int,
+        records: AsyncIterator[tuple[int, Any]],
         work: MemoryObjectSendStream[_Slot],
         order: MemoryObjectSendStream[_Slot] | None,
     ) -> None:
         stats = self._collector
         with self._producer_scope, work:
             try:
-                async for record in records:
+                async for offset, record in records:
                     slot = _Slot(offset, record)
-                    offset += 1
                     stats.records_in += 1
                     # Wait (and yield) only when a queue is full: a checkpoint
                     # per send would cost more than the rest of the hand-off.
@@ -367,11 +376,12 @@ class Stream:
     async def _checkpoint(self) -> None:
         self._unsaved = 0
         store = self._offsets
-        if store is None or not self.durable or self._acked < 0:
+        if store is None or not self.durable or (self._acked < 0 and not self._ahead):
             return
-        if self.committed is None or self._acked > self.committed:
-            await store.put(self.name, self._acked)
-            self.committed = self._acked
+        checkpoint = Checkpoint(self._acked, tuple(sorted(self._ahead)))
+        if checkpoint != self.committed:
+            await store.put(self.name, checkpoint)
+            self.committed = checkpoint
 
     # -- statistics events ---------------------------------------------------
 
