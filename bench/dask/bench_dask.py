@@ -8,8 +8,8 @@ local executor's threads cannot run two items at once. The Dask case runs the
 same step with ``executor = "dask"`` on a ``LocalCluster`` of 2 single-threaded
 worker processes, started once before the measured runs (its start-up and
 the workers' first calls, which build their plugin sets, are a warm-up
-reported apart). The engine runs with ``pool_size = 64`` (as the docs advise
-for Dask steps) and the executor's default ``max_in_flight = 64``. The floor
+reported apart). The executor's default ``max_in_flight = 64`` bounds the
+calls in flight (a remote executor uses no local pool). The floor
 is plain Dask on the same cluster: ``client.map`` of the same function over
 the 64 items, gathered, without Orchestrion. Cases are interleaved run by
 run; one sample is one whole run. A note adds the per-call overhead: 256
@@ -93,11 +93,8 @@ def run(runs: int) -> Report:
     )
     client = Client(cluster, set_as_default=False)
     startup = time.perf_counter() - t0
-    # pool_size = max_in_flight: the engine holds a pooled instance of a sync
-    # component per call, even one that runs on Dask (docs/plugins/dask.md).
     config = {
         "engine": {
-            "pool_size": 64,
             "executors": {"dask": {"address": cluster.scheduler_address, "max_in_flight": 64}},
         }
     }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterable, Iterable, Mapping
+from collections.abc import AsyncIterable, Callable, Iterable, Mapping
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, Self, cast
@@ -433,6 +433,8 @@ class Orchestrator:
         offsets: OffsetStore | None = None,
         checkpoint_every: int = 100,
         stats_interval: float | None = 1.0,
+        decode: Callable[[Any], Any] | None = None,
+        batch: int | None = None,
     ) -> Stream:
         """Process the records of ``source`` (an async or sync iterable), each
         through ``workflow`` or, without one, the route :meth:`plan` picks; use
@@ -451,7 +453,13 @@ class Orchestrator:
         on close into ``offsets`` (default: beside the state store), and a
         stream of the same name starts after it. Statistics are
         :attr:`Stream.stats` and ``stream.stats`` events every
-        ``stats_interval`` seconds.
+        ``stats_interval`` seconds. ``decode`` (e.g. ``json.loads``) is applied
+        to each record first; a record it cannot decode fails alone.
+
+        ``batch=N`` (with a ``workflow`` that is a chain of single local steps)
+        calls the components directly, up to N records per trip, for cheap
+        per-record steps; it skips per-record retries, breakers, lifecycle
+        events and health records (see ``docs/streams.md``).
 
         :raises ConfigError: for a bad workflow or argument, before any record is read.
         """
@@ -470,4 +478,6 @@ class Orchestrator:
             offsets=offsets,
             checkpoint_every=checkpoint_every,
             stats_interval=stats_interval,
+            decode=decode,
+            batch=batch,
         )

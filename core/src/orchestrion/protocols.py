@@ -97,16 +97,17 @@ class StepCall:
     """One call of a component, as handed to an :class:`Executor`.
 
     ``component`` is the pooled instance a local executor calls. An executor
-    that runs calls elsewhere (another process, a Dask worker) rebuilds the
-    component there from ``component_type`` and ``options`` (the validated
-    options model, which pickles) and must not ship ``component`` itself.
+    that runs calls elsewhere (another process, a Dask worker) declares
+    ``remote = True``; it then gets ``component=None`` (no local instance is
+    built or pooled for it) and rebuilds the component where it runs from
+    ``component_type`` and ``options`` (the validated options model).
     ``emits_many`` says the result is an iterable of items that the executor
     should materialise into a list where the work runs.
     """
 
     component_type: str
     options: BaseModel
-    component: Component
+    component: Component | None
     data: Any
     ctx: StepContext
     emits_many: bool = False

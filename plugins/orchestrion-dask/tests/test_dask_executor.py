@@ -36,6 +36,16 @@ async def test_fan_out_matches_the_local_executor(dask_config: dict[str, Any]) -
     assert remote.output == local.output
 
 
+async def test_no_local_instance_is_built_for_a_dask_step(dask_config: dict[str, Any]) -> None:
+    """A remote step never runs the component's factory here nor holds a local pool slot."""
+    async with Orchestrator(config=dask_config) as orch:
+        result = await orch.run(fan_out("dask", count=12))
+        result.raise_for_status()
+        built = {pool.type.name for pool in orch.pools if pool.instances}
+    assert "testkit.square" not in built
+    assert {item.instance for item in result.steps["square"].items or []} == {None}
+
+
 async def test_async_components_run_on_workers(dask_config: dict[str, Any]) -> None:
     """An ``async def process`` component runs on the workers' event loop."""
     async with Orchestrator(config=dask_config) as orch:

@@ -48,7 +48,10 @@ class LocalExecutor:
     async def call(self, call: StepCall) -> Any:
         """Call ``call.component.process(data, ctx)`` where it belongs; items of an
         ``emits_many`` call are collected where they are produced."""
-        process: Callable[..., Any] = call.component.process
+        component = call.component
+        # The engine always passes an instance to a non-remote executor.
+        assert component is not None, "the local executor needs a component instance"
+        process: Callable[..., Any] = component.process
         if inspect.iscoroutinefunction(process):
             out = await process(call.data, call.ctx)
             if call.emits_many and hasattr(out, "__aiter__"):

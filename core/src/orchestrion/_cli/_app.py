@@ -52,6 +52,7 @@ COMMANDS: dict[str, str] = {
     "route": "orchestrion._cli._route:route",
     "run": "orchestrion._cli._run:run",
     "runs": "orchestrion._cli._runs:runs",
+    "stream": "orchestrion._cli._stream:stream",
     "serve-metrics": "orchestrion._cli._metrics:serve_metrics",
 }
 

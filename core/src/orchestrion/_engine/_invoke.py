@@ -38,7 +38,16 @@ class Degraded:
 
 async def _attempt(node: Node, data: Any, ctx: StepContext, rec: Rec) -> Any:
     """One call of ``node``'s component: an instance from its pool (its id
-    recorded on ``rec``), the executor, the instance released."""
+    recorded on ``rec``), the executor, the instance released. A remote
+    executor gets no instance: it rebuilds the component where it runs, so
+    neither the factory nor the pool bound applies here."""
+    if node.remote:
+        out = await node.executor.call(
+            StepCall(node.ctype.name, node.options, None, data, ctx, node.emits_many)
+        )
+        if node.emits_many and type(out) is not list:
+            out = [x async for x in out] if hasattr(out, "__aiter__") else list(out)
+        return out
     pool = node.pool
     idle = pool.idle
     if idle:  # the common case, inlined: a free instance is waiting
@@ -69,10 +78,15 @@ async def _alternative(node: Node, name: str, data: Any, ctx: StepContext, rec: 
     info = ctx.info
     # Its own context (its type, attempt 1), sharing ``extra`` so usage adds up.
     alt_ctx = StepContext(StepInfo(info.run_id, info.step, name, info.item), 1, ctx.extra)
+    many = alt.ctype.emits == "many"
+    if node.remote:
+        out = await node.executor.call(StepCall(name, alt.options, None, data, alt_ctx, many))
+        if many and type(out) is not list:
+            out = [x async for x in out] if hasattr(out, "__aiter__") else list(out)
+        return out
     inst = await alt.pool.acquire()
     rec.instance = inst.id
     try:
-        many = alt.ctype.emits == "many"
         call = StepCall(name, alt.options, inst.component, data, alt_ctx, many)
         out = await node.executor.call(call)
         if many and type(out) is not list:

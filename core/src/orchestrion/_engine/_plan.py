@@ -66,6 +66,7 @@ class Node:
     pool: ComponentPool
     executor: Any
     direct: bool  # the local executor: async components are awaited inline
+    remote: bool  # the executor rebuilds components elsewhere: no local instance
     emits_many: bool
     fail_fast: bool
     limited: bool  # its component type has a concurrency limit
@@ -257,6 +258,7 @@ def compile_plan(
             pool=pool_for(ctype, options),
             executor=executor,
             direct=direct,
+            remote=bool(getattr(executor, "remote", False)),
             emits_many=ctype.emits == "many",
             fail_fast=policy.failure.mode == "fail_fast",
             limited=ctype.name in limits,

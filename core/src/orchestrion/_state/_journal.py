@@ -27,7 +27,7 @@ import anyio
 from pydantic_core import PydanticSerializationError, to_json
 
 from .._engine._scheduler import FAILED, MISSING
-from ..exceptions import PermanentError
+from ..exceptions import PermanentError, RunLeaseError
 from ._records import RunRecord, StepRecord, error_of
 
 if TYPE_CHECKING:
@@ -70,6 +70,7 @@ class Journal:
         self._sleeping = False
         self._state: RunState | None = None
         self._leased = False
+        self._lost = False  # the lease was taken over: write nothing more
 
     # -- life cycle (called by the engine) ----------------------------------------------
 
@@ -106,7 +107,10 @@ class Journal:
 
     async def abort(self) -> None:
         """The run was interrupted (cancelled from outside, or the store failed):
-        keep it ``running`` so it can be resumed, and give up the lease."""
+        keep it ``running`` so it can be resumed, and give up the lease. After
+        losing the lease to another process, write nothing more."""
+        if self._lost:
+            return
         with anyio.CancelScope(shield=True):
             try:
                 await self.drain()
@@ -305,4 +309,8 @@ class Journal:
     async def _heartbeat(self, every: float) -> None:
         while True:
             await anyio.sleep(every)
-            await self.store.renew(self.run_id, self.owner)
+            try:
+                await self.store.renew(self.run_id, self.owner)
+            except RunLeaseError:
+                self._lost = True
+                raise

@@ -79,10 +79,33 @@ def _raised(offset: int, record: Any, exc: Exception, t0: float) -> StreamResult
     )
 
 
-def make_handler(orch: Orchestrator, workflow: WorkflowLike | None) -> Handler:
+def make_handler(
+    orch: Orchestrator, workflow: WorkflowLike | None, decode: Callable[[Any], Any] | None = None
+) -> Handler:
     """The handler of a stream: ``workflow`` (validated now, so a bad one is a
     :class:`~orchestrion.exceptions.ConfigError` before any record is read) or,
-    when ``None``, the route :meth:`Orchestrator.plan` picks per record."""
+    when ``None``, the route :meth:`Orchestrator.plan` picks per record.
+    ``decode`` is applied to each record first; when it raises, that record
+    fails (its result keeps the undecoded record)."""
+    handle = _make_handler(orch, workflow)
+    if decode is None:
+        return handle
+
+    async def decode_then_handle(offset: int, record: Any) -> StreamResult:
+        t0 = perf_counter()
+        try:
+            data = decode(record)
+        except Exception as exc:  # a malformed record fails alone
+            return _raised(offset, record, exc, t0)
+        result = await handle(offset, data)
+        if not result.ok:
+            result.record = record  # the dead letter keeps the input as it was read
+        return result
+
+    return decode_then_handle
+
+
+def _make_handler(orch: Orchestrator, workflow: WorkflowLike | None) -> Handler:
     engine = orch.engine
     if workflow is not None:
         wf = orch.validate(workflow)

@@ -32,6 +32,7 @@ from anyio.abc import TaskGroup
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
 from ..exceptions import ConfigError
+from ._batch import BatchHandler, make_batch_handler
 from ._handlers import Handler, make_handler
 from ._offsets import Checkpoint, OffsetStore, SqliteOffsetStore, offset_store_for
 from ._result import StreamResult
@@ -94,6 +95,8 @@ class Stream:
         offsets: OffsetStore | None = None,
         checkpoint_every: int = 100,
         stats_interval: float | None = 1.0,
+        decode: Callable[[Any], Any] | None = None,
+        batch: int | None = None,
     ) -> None:
         self.concurrency = _positive(concurrency, "concurrency")
         self.buffer = _positive(buffer, "buffer")
@@ -105,12 +108,20 @@ class Stream:
             msg = f"stats_interval must be positive or None, got {stats_interval!r}"
             raise ConfigError(msg, key="stats_interval")
         self.ordered = ordered
-        self.on_shutdown = on_shutdown
         self.durable = name is not None
         self.name = name if name is not None else f"stream-{uuid.uuid4().hex[:12]}"
+        self.on_shutdown = on_shutdown
         self._orch = orch
         self._source = source
-        self._handle: Handler = make_handler(orch, workflow)
+        self._batch: BatchHandler | None = None
+        self.batch = 1 if batch is None else _positive(batch, "batch")
+        if batch is None:
+            self._handle: Handler = make_handler(orch, workflow, decode)
+        elif workflow is None:
+            msg = "batch= needs a workflow: routed records are run one by one"
+            raise ConfigError(msg, key="batch")
+        else:
+            self._batch = make_batch_handler(orch, workflow, self.name, decode)
         self._sink = dead_letter
         self._offsets = offsets
         self._stats_interval = stats_interval
@@ -180,10 +191,11 @@ class Stream:
         else:
             out_send, self._out = anyio.create_memory_object_stream[StreamResult](self.buffer)
         tg.start_soon(self._produce, records, work_send, order_send)
+        worker = self._work if self._batch is None else self._work_batches
         with work_recv:
             for _ in range(self.concurrency):
                 tg.start_soon(
-                    self._work, work_recv.clone(), None if out_send is None else out_send.clone()
+                    worker, work_recv.clone(), None if out_send is None else out_send.clone()
                 )
         if out_send is not None:
             out_send.close()
@@ -345,6 +357,53 @@ class Stream:
                             await out.send(result)
             except anyio.BrokenResourceError:
                 pass  # the consumer left (drain): the result has nowhere to go
+            finally:
+                if out is not None:
+                    out.close()
+
+    async def _work_batches(
+        self,
+        work: MemoryObjectReceiveStream[_Slot],
+        out: MemoryObjectSendStream[StreamResult] | None,
+    ) -> None:
+        handle, stats, sink, size = self._batch, self._collector, self._sink, self.batch
+        assert handle is not None
+        with work:
+            try:
+                while not self._closing:
+                    try:
+                        slots = [await work.receive()]
+                    except anyio.EndOfStream:
+                        break
+                    # Whatever else is already queued joins the batch; never wait for more.
+                    while len(slots) < size:
+                        try:
+                            slots.append(work.receive_nowait())
+                        except (anyio.WouldBlock, anyio.EndOfStream):
+                            break
+                    stats.in_flight += len(slots)
+                    try:
+                        results = await handle([(slot.offset, slot.record) for slot in slots])
+                    finally:
+                        stats.in_flight -= len(slots)
+                    for slot, result in zip(slots, results, strict=True):
+                        stats.latency(result.latency)
+                        if not result.ok:
+                            stats.errors += 1
+                            if sink is not None and await self._dead_letter(sink, result):
+                                stats.dead_lettered += 1
+                        if out is None:
+                            slot.result = result
+                            slot.record = None
+                            if slot.event is not None:
+                                slot.event.set()
+                        else:
+                            try:
+                                out.send_nowait(result)
+                            except anyio.WouldBlock:
+                                await out.send(result)
+            except anyio.BrokenResourceError:
+                pass  # the consumer left (drain): the results have nowhere to go
             finally:
                 if out is not None:
                     out.close()

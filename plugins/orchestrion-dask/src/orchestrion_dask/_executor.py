@@ -67,6 +67,9 @@ class DaskExecutor:
     step's retry policy retries.
     """
 
+    #: The engine passes no local instance: workers rebuild components themselves.
+    remote = True
+
     def __init__(
         self, options: DaskExecutorOptions | None = None, *, config: Config | None = None
     ) -> None:

@@ -1,0 +1,101 @@
+"""The ``otel`` plugin: registers the event handler that makes spans.
+
+::
+
+    [otel]
+    enabled = true          # false: register nothing
+    max_open_runs = 1000    # runs traced at once before the oldest is abandoned
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from opentelemetry import trace
+from opentelemetry.trace import TracerProvider
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from orchestrion import Config, ConfigError, EventHandler, hookimpl
+
+from ._spans import SpanTracker
+
+__all__ = ["HANDLER_NAME", "OtelPlugin", "OtelSettings", "parse_settings", "plugin"]
+
+#: The plugin's table in ``orchestrion.toml``.
+SECTION = "otel"
+#: The name of the registered event handler (``orchestrion events stats`` shows it).
+HANDLER_NAME = "otel.spans"
+_TYPES = ("run.*", "step.*")
+_VERSION = "0.1.0"
+
+
+class OtelSettings(BaseModel):
+    """The ``[otel]`` configuration table."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    enabled: bool = Field(default=True, description="Turn lifecycle events into spans.")
+    max_open_runs: int = Field(
+        default=1000,
+        ge=1,
+        description="Runs traced at once; beyond it the oldest unfinished run's spans are "
+        "ended as 'abandoned' (its process may have died before run.finished).",
+    )
+
+
+def parse_settings(config: Config) -> OtelSettings:
+    """The validated ``[otel]`` table of ``config``.
+
+    :raises ConfigError: naming the file and the first bad key (``otel.enabled``).
+    """
+    try:
+        return OtelSettings.model_validate(dict(config.section(SECTION)))
+    except ValidationError as exc:
+        error = exc.errors(include_url=False, include_input=False)[0]
+        key = ".".join([SECTION, *map(str, error["loc"])])
+        msg = f"{error['msg']}; fix the [{SECTION}] table or drop the key for the default"
+        raise ConfigError(msg, source=config.source, key=key) from None
+
+
+class OtelPlugin:
+    """Registers :data:`HANDLER_NAME`, which turns ``run.*`` and ``step.*``
+    events into spans: one per run, a child per step (per fan-out item), and a
+    grandchild per attempt.
+
+    ``tracer_provider`` defaults to the global one (set by the application
+    with the OpenTelemetry SDK, e.g. ``trace.set_tracer_provider(...)``); with
+    only the API installed the spans are no-ops. Each orchestrator gets its own
+    tracker.
+    """
+
+    orchestrion_plugin_name = "otel"
+
+    def __init__(self, *, tracer_provider: TracerProvider | None = None) -> None:
+        self.tracer_provider = tracer_provider
+        self.trackers: list[SpanTracker] = []
+
+    @hookimpl
+    def register_event_handlers(
+        self, register: Callable[[EventHandler], None], config: Config
+    ) -> None:
+        """Subscribe a fresh :class:`SpanTracker` to the run and step events."""
+        settings = parse_settings(config)
+        if not settings.enabled:
+            return
+        tracer = trace.get_tracer("orchestrion", _VERSION, tracer_provider=self.tracer_provider)
+        tracker = SpanTracker(tracer, max_open_runs=settings.max_open_runs)
+        self.trackers.append(tracker)
+        register(EventHandler(name=HANDLER_NAME, types=_TYPES, handler=tracker.handle))
+
+    def __repr__(self) -> str:
+        return f"<OtelPlugin provider={self.tracer_provider!r}>"
+
+
+def _entry_point() -> Any:
+    # The installed plugin uses the global tracer provider.
+    return OtelPlugin()
+
+
+#: The object the ``orchestrion`` entry point loads.
+plugin = _entry_point()
