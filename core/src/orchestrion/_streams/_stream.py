@@ -149,8 +149,8 @@ class Stream:
         if self.ordered:
             # the order queue, the slot the consumer awaits, the one the producer holds
             return self.concurrency + self.buffer + 2
-        # the work queue, one per worker, the out queue, the producer's
-        return self.concurrency + 2 * self.buffer + 1
+        # the work queue, a record (or batch) per worker, the out queue, the producer's
+        return self.concurrency * self.batch + 2 * self.buffer + 1
 
     @property
     def stats(self) -> StreamStats:
