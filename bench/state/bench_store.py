@@ -29,8 +29,14 @@ import anyio
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "engine"))
 
-from _harness import Report, Result
-from bench_engine import BenchPlugin, chain, fan_out_workflow, measure, to_workflow
+from _harness import Report, Result  # type: ignore[import-not-found]
+from bench_engine import (  # type: ignore[import-not-found]
+    BenchPlugin,
+    chain,
+    fan_out_workflow,
+    measure,
+    to_workflow,
+)
 
 from orchestrion import Orchestrator
 

@@ -10,6 +10,7 @@ import pytest
 PUBLIC_MODULES = [
     "orchestrion",
     "orchestrion.cli",
+    "orchestrion.events",
     "orchestrion.exceptions",
     "orchestrion.hookspecs",
     "orchestrion.protocols",

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from ._metrics._collector import MetricsRecorder
     from ._metrics._health import HealthReport, LastError
     from ._metrics._model import MetricsSnapshot
+    from ._metrics._prometheus import MetricsServer
     from ._resilience._breaker_state import BreakerTransition
     from ._resilience._breakers import BreakerRegistry
     from ._resilience._failures import FailureLog
@@ -111,6 +112,7 @@ class Orchestrator:
                 fallback_hooks=self.plugins,
             )
             self.__dict__["_engine"] = engine
+            engine.events = self.events  # issue 8: runs publish lifecycle events
             from ._state._wiring import journal_factory
 
             engine.journal_for = journal_factory(self)  # every run is recorded
@@ -278,6 +280,18 @@ class Orchestrator:
             pools=engine.pools if engine is not None else (),
         )
 
+    def serve_metrics(self, *, port: int = 9464, host: str = "127.0.0.1") -> MetricsServer:
+        """Serve :meth:`metrics` in Prometheus text format at
+        ``http://HOST:PORT/metrics`` from a background thread (a fresh snapshot
+        per scrape) until ``close()``. ``port=0`` picks a free port
+        (``server.port``). Needs ``pip install 'orchestrion[prometheus]'``.
+
+        :raises ConfigError: without the extra, or when the port is taken.
+        """
+        from ._metrics._prometheus import MetricsServer
+
+        return MetricsServer(self.metrics, host=host, port=port)
+
     async def health(
         self,
         *,
@@ -322,7 +336,7 @@ class Orchestrator:
 
     def close(self, *, backend: str = "asyncio") -> None:
         """:meth:`aclose` from synchronous code."""
-        if self.__dict__.get("_engine") is None:
+        if self.__dict__.get("_engine") is None and self.__dict__.get("_store") is None:
             return
         import anyio
 
@@ -465,7 +479,7 @@ class Orchestrator:
         """
         from ._streams._stream import Stream
 
-        return Stream(
+        stream = Stream(
             self,
             source,
             workflow=workflow,
@@ -481,3 +495,5 @@ class Orchestrator:
             decode=decode,
             batch=batch,
         )
+        self._recorder.track_stream(stream.name, lambda: stream.stats)  # issue 10
+        return stream

@@ -128,3 +128,34 @@ async def test_routed_runs_are_counted_too() -> None:
         snap = orch.metrics()
     assert snap.runs.runs == 1
     assert snap.capabilities["cap.work"].calls == 1
+
+
+async def test_large_fan_outs_count_every_item_and_weigh_sampled_latencies() -> None:
+    """A 1,000-item fan-out counts 1,000 calls; the latency histogram stands for all of them."""
+    flow = {
+        "name": "fan",
+        "steps": {
+            "split": {"component": "m.split"},
+            "each": {"component": "m.ok", "for_each": "split"},
+        },
+    }
+    async with orchestrator() as orch:
+        await orch.run(flow, list(range(1000)))
+        ok = orch.metrics().components["m.ok"]
+    assert (ok.calls, ok.successes) == (1000, 1000)
+    assert ok.latency.count == 1000
+    assert sum(ok.latency.buckets) == 1000
+
+
+async def test_streams_report_totals_and_count_their_records() -> None:
+    """A stream's records count per component, and the stream's totals are in the snapshot."""
+    async with orchestrator() as orch:
+        stream = orch.stream(range(20), workflow=one_step("m.ok"), name="numbers")
+        async with stream as results:
+            outputs = [r async for r in results]
+        snap = orch.metrics()
+    assert len(outputs) == 20
+    assert snap.components["m.ok"].calls == 20
+    totals = snap.streams["numbers"]
+    assert (totals.records_in, totals.records_out, totals.errors) == (20, 20, 0)
+    assert totals.p50 is not None

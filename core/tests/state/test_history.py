@@ -48,3 +48,13 @@ async def test_prune_deletes_only_old_finished_runs(
         assert await store.prune(datetime.now(UTC) + timedelta(seconds=1)) == 1
         assert await store.get_run(first.run_id) is None
         assert await store.get_steps(first.run_id) == []
+
+
+async def test_memory_store_keeps_the_newest_finished_runs(make_orch: MakeOrch) -> None:
+    """The memory store forgets the oldest finished runs beyond ``max_runs``."""
+    async with make_orch("memory") as orch:
+        ids = [(await orch.run(fan_workflow(), 1)).run_id for _ in range(105)]
+        kept = await orch.store.list_runs()
+        assert len(kept) == 100
+        assert {r.run_id for r in kept} == set(ids[5:])
+        assert await orch.store.get_steps(ids[0]) == []

@@ -101,3 +101,33 @@ async def test_a_live_foreign_lease_is_refused(
     async with make_orch(str(state_file)) as again:
         with pytest.raises(RunLeaseError, match=f"owned by process 1@{socket.gethostname()}"):
             await again.resume(run_ids[0])
+
+
+async def test_a_run_whose_lease_is_taken_over_stops(
+    make_orch: MakeOrch, plugin: StatePlugin, state_file: Path
+) -> None:
+    """When another process takes the lease, the run's next heartbeat stops it
+    with a RunLeaseError naming the new owner, and it writes nothing more."""
+    from orchestrion._state._sqlite import SqliteStore, SqliteStoreOptions
+
+    store = SqliteStore(SqliteStoreOptions(path=str(state_file), lease_ttl=0.03))
+    run_ids: list[str] = []
+    async with make_orch(store) as orch:
+        _hold_in_run(orch, plugin, run_ids)
+
+        async def take_over() -> None:
+            await plugin.holding.wait()
+            with sqlite3.connect(state_file) as db:
+                db.execute(
+                    "UPDATE leases SET owner = ?, expires_at = 9e18 WHERE run_id = ?",
+                    (f"1@{socket.gethostname()}#other", run_ids[0]),
+                )
+
+        with anyio.fail_after(10):
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(take_over)
+                with pytest.raises(RunLeaseError, match="taken over by process 1@"):
+                    await orch.run(fan_workflow(), 4)
+        record = await store.get_run(run_ids[0])
+    assert record is not None
+    assert record.status == "running"

@@ -24,8 +24,8 @@ def _failing() -> Workflow:
 async def _recorded(orch: Orchestrator) -> tuple[list[object], list[object]]:
     ok = await orch.run(fan_workflow(items=5, chain=2), 5)
     bad = await orch.run(_failing(), 3)  # sum(3): a TypeError
-    runs = []
-    steps = []
+    runs: list[object] = []
+    steps: list[object] = []
     for result in (ok, bad):
         run = await orch.store.get_run(result.run_id)
         assert run is not None

@@ -31,7 +31,8 @@ class StreamKit:
     @hookimpl
     def register_components(self, register: Callable[[ComponentType[Any]], None]) -> None:
         """``s.jitter`` (random number of scheduler turns, as workload), ``s.picky``
-        (fails bad records) and ``s.gated`` (waits for its record's gate)."""
+        (fails bad records), ``s.gated`` (waits for its record's gate) and the
+        synchronous ``s.words`` and ``s.count``."""
         kit = self
 
         class Jitter:
@@ -58,6 +59,16 @@ class StreamKit:
                 kit.finished.append(data)
                 return data
 
+        class Words:  # synchronous, as CPU-light parse steps are
+            def process(self, data: Any, ctx: StepContext) -> Any:
+                return str(data).split()
+
+        class Count:
+            def process(self, data: Any, ctx: StepContext) -> Any:
+                return len(data)
+
+        register(ComponentType(name="s.words", factory=lambda _o: Words()))
+        register(ComponentType(name="s.count", factory=lambda _o: Count()))
         register(ComponentType(name="s.jitter", factory=lambda _o: Jitter()))
         register(ComponentType(name="s.picky", factory=lambda _o: Picky()))
         register(ComponentType(name="s.gated", factory=lambda _o: Gated()))

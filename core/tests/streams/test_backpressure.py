@@ -42,6 +42,5 @@ async def test_bad_arguments_are_refused_before_reading() -> None:
         with pytest.raises(ConfigError, match="on_shutdown"):
             orch.stream(source, workflow=JITTER, on_shutdown="later")  # type: ignore[arg-type]
         with pytest.raises(ConfigError, match="source"):
-            async with orch.stream(42, workflow=JITTER):  # type: ignore[arg-type]
-                pass
+            orch.stream(42, workflow=JITTER)  # type: ignore[arg-type]
     assert source.produced == 0

@@ -79,3 +79,11 @@ def test_a_missing_workflow_file_is_a_usage_error(tmp_path: Path) -> None:
     """A --workflow path that does not exist exits with status 2."""
     result = invoke("--workflow", str(tmp_path / "nope.toml"), stdin="1\n")
     assert result.exit_code == 2
+
+
+def test_batch_mode_gives_the_same_output(workflow: Path) -> None:
+    """``--batch`` writes the same outputs, in order, as the one-by-one path."""
+    lines = [json.dumps(" ".join(["w"] * n)) for n in range(1, 101)]
+    result = invoke("--workflow", str(workflow), "--batch", "8", stdin="\n".join(lines))
+    assert result.exit_code == 0, result.output
+    assert [json.loads(x) for x in result.stdout.splitlines()] == list(range(1, 101))

@@ -15,6 +15,7 @@ from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import StatusCode
+from orchestrion_otel import OtelPlugin
 
 from orchestrion import Orchestrator, PluginSelection
 from orchestrion.events import (
@@ -28,7 +29,6 @@ from orchestrion.events import (
     step_started,
     step_succeeded,
 )
-from orchestrion_otel import OtelPlugin
 
 pytestmark = pytest.mark.anyio
 
@@ -133,7 +133,6 @@ async def test_a_run_with_a_retried_step_makes_nested_spans(
         "orchestrion.input.size": 11,
         "orchestrion.duration": 0.012,
         "orchestrion.status": "succeeded",
-        "orchestrion.output.type": "NoneType",
     }
     assert step.attributes is not None
     assert step.attributes["orchestrion.component"] == "json.parse"

@@ -191,7 +191,7 @@ def cli(ctx: click.Context, /, **_options: Any) -> None:
     """Orchestrate data-processing and agent workflows through plugins.
 
     Exit status: 0 ok, 1 a run failed, 2 usage or configuration error,
-    3 plugin error.
+    3 plugin error, 4 the run to resume is owned by another live process.
     """
     CliState.of(ctx)
 

@@ -152,6 +152,10 @@ async def _consume(
               metavar="N", help="Most records processed at once.")  # fmt: skip
 @click.option("--buffer", type=click.IntRange(min=1), default=64, show_default=True,
               metavar="N", help="Records waiting between stages (bounds memory).")  # fmt: skip
+@click.option("--batch", type=click.IntRange(min=1), metavar="N",
+              help="With --workflow (a chain of local steps): call its components directly, "
+              "N records at a time, without per-record retries or events. For cheap "
+              "steps.")  # fmt: skip
 @click.option("--unordered", is_flag=True,
               help="Write outputs as records finish instead of in input order.")  # fmt: skip
 @click.option("--name", metavar="NAME",
@@ -170,6 +174,7 @@ def stream(
     workflow_file: str | None,
     concurrency: int,
     buffer: int,
+    batch: int | None,
     unordered: bool,
     name: str | None,
     state_path: str | None,
@@ -216,6 +221,7 @@ def stream(
                     name=name,
                     dead_letter=dead_letter,
                     decode=loads,
+                    batch=batch,
                 )
                 async with results:
                     await _consume(results, out, dumps, state)

@@ -10,13 +10,14 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from time import perf_counter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 from anyio.lowlevel import RunVar
 from pydantic import BaseModel, ValidationError
 
 from .._builtin.local_executor import LocalExecutor
+from .._events._run_events import RunEvents
 from .._registrations import ComponentType
 from .._registry import Registry
 from .._resilience._apply import FallbackHooks
@@ -31,6 +32,9 @@ from ._pool import ComponentPool, Pools
 from ._results import RunResult, utc_now
 from ._scheduler import RunState, execute
 from ._settings import EngineSettings
+
+if TYPE_CHECKING:
+    from .._events._bus import EventBus
 
 __all__ = ["Engine", "WorkflowLike"]
 
@@ -68,6 +72,9 @@ class Engine:
         # Durable state (issue 7): makes the journal of a new run (workflow,
         # input, run id, source file); set by the orchestrator that owns a store.
         self.journal_for: Callable[[Workflow, Any, str, str | None], Any] | None = None
+        # Events (issue 8): the orchestrator's bus; runs publish their
+        # lifecycle events on it when a handler listens (set by the orchestrator).
+        self.events: EventBus | None = None
         self.executors: dict[str, Any] = {}
         self._plans: OrderedDict[int, tuple[Workflow, int, Plan]] = OrderedDict()
         self._limiters: RunVar[dict[str, anyio.CapacityLimiter]] = RunVar(
@@ -193,20 +200,38 @@ class Engine:
             await journal.begin(state)
         if observer is not None:
             observer(state)
+        events = state.events = RunEvents.for_run(self.events, state.run_id)  # issue 8
+        if events is not None:
+            await events.run_started(workflow=wf.name, steps=state.n, data=data)
         wall0 = utc_now()
         pc0 = perf_counter()
         try:
             await execute(state, deadline)
-        except BaseException:
-            if journal is not None:  # interrupted: stays resumable, lease released
-                await journal.abort()
-            raise
+        except BaseException as exc:
+            if journal is None:
+                raise
+            await journal.abort()  # interrupted: stays resumable, lease released
+            state_error = journal.state_error(exc)
+            if state_error is None:
+                raise
+            raise state_error from exc  # the store failed: one clear error
         if journal is not None:
             await journal.drain()
         pc1 = perf_counter()
         result = build_result(state, wall0=wall0, pc0=pc0, pc1=pc1, wall1=utc_now())
         if journal is not None:
             await journal.end(result)  # the final status: the run's last write
+        if events is not None:
+            counts: dict[str, int] = {}
+            for step in result.steps.values():
+                counts[step.status] = counts.get(step.status, 0) + 1
+            await events.run_finished(
+                workflow=result.workflow,
+                status=result.status,
+                duration=result.duration,
+                steps=counts,
+                output=result.output,
+            )
         return result
 
     async def aclose(self) -> None:

@@ -29,6 +29,7 @@ from ._plan import K_ITEM, K_ONE, K_ROOT, Node, Plan
 from ._results import CancelledBy, Rec
 
 if TYPE_CHECKING:
+    from .._events._run_events import RunEvents
     from .._state._journal import Journal
 
 __all__ = ["CHECKPOINT_EVERY", "RunState", "execute"]
@@ -92,6 +93,9 @@ class RunState:
         # releases dependents once committed; ``replay`` serves a resume.
         self.journal: Journal | None = None
         self.replay: Journal | None = None
+        # Events (issue 8): this run's lifecycle publisher; None when no
+        # handler listens, so a run nobody watches pays one test per step.
+        self.events: RunEvents | None = None
 
     # -- workers ---------------------------------------------------------------
 
@@ -224,18 +228,31 @@ class RunState:
                 if out is FAILED and node.fail_fast:
                     self._stop("fail_fast")
                 return out
+        events = self.events  # issue 8: lifecycle events (None: nobody listens)
+        if events is not None:
+            await events.step_started(step=node.name, component=node.ctype.name, item=ctx.info.item)
+        on_retry = None if events is None else events.on_retry
         rec.start = perf_counter()
         try:
             if node.limited:
                 async with self.limiters[node.ctype.name]:
-                    out = await invoke(node, data, ctx, rec)
+                    out = await invoke(node, data, ctx, rec, on_retry)
             else:
-                out = await invoke(node, data, ctx, rec)
+                out = await invoke(node, data, ctx, rec, on_retry)
         except Exception as exc:
             rec.end = perf_counter()
             rec.attempts = ctx.attempt
             rec.status = "failed"
             rec.error = exc
+            if events is not None:  # before a fail-fast stop cancels this task
+                await events.step_failed(
+                    step=node.name,
+                    component=node.ctype.name,
+                    attempt=ctx.attempt,
+                    duration=rec.end - rec.start,
+                    error=exc,
+                    item=ctx.info.item,
+                )
             if node.fail_fast:
                 self._stop("fail_fast")
             return FAILED
@@ -249,8 +266,25 @@ class RunState:
         if type(out) is Degraded:
             rec.status = "degraded"
             rec.reason = out.reason
+            if events is not None:
+                await events.step_degraded(
+                    step=node.name,
+                    component=node.ctype.name,
+                    error=rec.error if rec.error is not None else out.reason,
+                    fallback=rec.fallback,
+                    item=ctx.info.item,
+                )
             return out.value
         rec.status = "succeeded"
+        if events is not None:
+            await events.step_succeeded(
+                step=node.name,
+                component=node.ctype.name,
+                attempt=ctx.attempt,
+                duration=rec.end - rec.start,
+                output=out,
+                item=ctx.info.item,
+            )
         return out
 
     # -- completion --------------------------------------------------------------

@@ -25,37 +25,44 @@ class Histogram:
     """Counts of observed durations (seconds) per bucket of :data:`BOUNDS`,
     plus count, sum, min and max. Not thread-safe: its owner locks."""
 
-    __slots__ = ("count", "counts", "max", "min", "sum")
+    __slots__ = ("counts", "max", "min", "sum")
 
     def __init__(self) -> None:
         # One slot per bound, and a last one for values above the largest bound.
         self.counts = [0] * (len(BOUNDS) + 1)
-        self.count = 0
         self.sum = 0.0
         self.min = math.inf
         self.max = 0.0
 
-    def observe(self, seconds: float) -> None:
-        """Count one duration (negative values count as 0)."""
-        seconds = max(seconds, 0.0)
-        self.counts[bisect_left(BOUNDS, seconds)] += 1
-        self.count += 1
-        self.sum += seconds
-        self.min = min(self.min, seconds)
-        self.max = max(self.max, seconds)
+    @property
+    def count(self) -> int:
+        """Observations so far (summed from the buckets: recording stays cheap)."""
+        return sum(self.counts)
+
+    def observe(self, seconds: float, weight: int = 1) -> None:
+        """Count one duration (negative values count as 0), ``weight`` times.
+
+        Hot callers may inline the same four updates (see the collector)."""
+        if seconds < 0.0:
+            seconds = 0.0
+        self.counts[bisect_left(BOUNDS, seconds)] += weight
+        self.sum += seconds * weight
+        if seconds < self.min:
+            self.min = seconds
+        if seconds > self.max:
+            self.max = seconds
 
     def merge(self, other: Histogram) -> None:
         """Add ``other``'s counts to this histogram."""
         for i, n in enumerate(other.counts):
             self.counts[i] += n
-        self.count += other.count
         self.sum += other.sum
         self.min = min(self.min, other.min)
         self.max = max(self.max, other.max)
 
     def quantile(self, q: float) -> float | None:
         """The ``q`` quantile (0..1) in seconds; ``None`` when empty."""
-        if not self.count:
+        if not any(self.counts):
             return None
         return quantile(self.counts, q, low=self.min, high=self.max)
 

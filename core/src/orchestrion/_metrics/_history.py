@@ -28,6 +28,7 @@ STORE_NOTES = (
     "ran the workflows; a state store does not keep them (serve them from that process "
     "with Orchestrator.metrics() or 'orchestrion serve-metrics')",
     "latencies are the committed step (or item) durations, retries and waits included",
+    "stream records are not stored as runs; per-stream totals live in the streaming process",
 )
 
 

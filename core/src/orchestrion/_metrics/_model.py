@@ -17,6 +17,7 @@ __all__ = [
     "MetricsSnapshot",
     "PoolStats",
     "RunStats",
+    "StreamTotals",
 ]
 
 
@@ -108,6 +109,21 @@ class RunStats(_Model):
     duration: Latency = Field(default_factory=Latency, description="Run durations.")
 
 
+class StreamTotals(_Model):
+    """One stream's totals (its :attr:`Stream.stats` when the snapshot was taken)."""
+
+    records_in: int
+    records_out: int
+    errors: int
+    dead_lettered: int
+    in_flight: int
+    throughput: float = Field(description="Results per second since the stream began.")
+    p50: float | None = Field(default=None, description="Seconds, recent records.")
+    p95: float | None = None
+    p99: float | None = None
+    elapsed: float = Field(description="Seconds since the stream began.")
+
+
 class MetricsSnapshot(_Model):
     """A point-in-time view of an orchestrator's (or a state store's) metrics."""
 
@@ -121,6 +137,9 @@ class MetricsSnapshot(_Model):
     breakers: dict[str, BreakerStats] = Field(default_factory=dict)
     pools: dict[str, PoolStats] = Field(default_factory=dict)
     runs: RunStats = Field(default_factory=RunStats)
+    streams: dict[str, StreamTotals] = Field(
+        default_factory=dict, description="The most recent streams of this orchestrator."
+    )
     notes: list[str] = Field(
         default_factory=list, description="What this snapshot cannot show, and why."
     )

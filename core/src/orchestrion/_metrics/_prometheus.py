@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 
     from ._model import CallStats, Latency, MetricsSnapshot
 
-__all__ = ["SnapshotCollector", "prometheus_text", "serve"]
+__all__ = ["MetricsServer", "SnapshotCollector", "prometheus_text", "serve"]
 
 _BREAKER_STATES = ("closed", "open", "half_open", "forced_open", "disabled")
 
@@ -71,6 +71,7 @@ class SnapshotCollector(Collector):
         yield from _breakers(snap)
         yield from _pools(snap)
         yield from _runs(snap)
+        yield from _streams(snap)
 
 
 _CALL_COUNTERS = (
@@ -172,6 +173,39 @@ def _runs(snap: MetricsSnapshot) -> Iterator[Any]:
     yield duration
 
 
+def _streams(snap: MetricsSnapshot) -> Iterator[Any]:
+    counters = {
+        key: CounterMetricFamily(f"orchestrion_stream_{key}", doc, labels=["stream"])
+        for key, doc in (
+            ("records_in", "Records taken from the stream's source."),
+            ("records_out", "Results taken by the stream's consumer."),
+            ("errors", "Records that failed."),
+            ("dead_lettered", "Failed records handed to the dead-letter sink."),
+        )
+    }
+    in_flight = GaugeMetricFamily(
+        "orchestrion_stream_in_flight", "Records being processed.", labels=["stream"]
+    )
+    throughput = GaugeMetricFamily(
+        "orchestrion_stream_throughput", "Results per second since the start.", labels=["stream"]
+    )
+    latency = GaugeMetricFamily(
+        "orchestrion_stream_latency_seconds",
+        "Record latency percentiles over the most recent records.",
+        labels=["stream", "quantile"],
+    )
+    for name, st in snap.streams.items():
+        for key, family in counters.items():
+            family.add_metric([name], getattr(st, key))
+        in_flight.add_metric([name], st.in_flight)
+        throughput.add_metric([name], st.throughput)
+        for q, value in (("0.5", st.p50), ("0.95", st.p95), ("0.99", st.p99)):
+            if value is not None:
+                latency.add_metric([name, q], value)
+    yield from counters.values()
+    yield from (in_flight, throughput, latency)
+
+
 def _registry(snapshot: Callable[[], MetricsSnapshot]) -> CollectorRegistry:
     registry = CollectorRegistry(auto_describe=False)
     registry.register(SnapshotCollector(snapshot))
@@ -194,3 +228,30 @@ def serve(
     except OSError as exc:
         msg = f"cannot serve metrics on {host}:{port}: {exc.strerror or exc}; pick another --port"
         raise ConfigError(msg, key="--port") from None
+
+
+class MetricsServer:
+    """A running metrics endpoint (:meth:`Orchestrator.serve_metrics`): its
+    ``url``; ``close()`` (or ``with``) stops it."""
+
+    def __init__(self, snapshot: Callable[[], MetricsSnapshot], *, host: str, port: int) -> None:
+        self._server, self._thread = serve(snapshot, host=host, port=port)
+        self.host = host
+        self.port: int = self._server.server_port
+
+    @property
+    def url(self) -> str:
+        """Where Prometheus scrapes: ``http://HOST:PORT/metrics``."""
+        return f"http://{self.host}:{self.port}/metrics"
+
+    def close(self) -> None:
+        """Stop serving and release the port (waits for the serving thread)."""
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+    def __enter__(self) -> MetricsServer:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

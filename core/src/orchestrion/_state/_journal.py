@@ -27,7 +27,7 @@ import anyio
 from pydantic_core import PydanticSerializationError, to_json
 
 from .._engine._scheduler import FAILED, MISSING
-from ..exceptions import PermanentError, RunLeaseError
+from ..exceptions import PermanentError, RunLeaseError, StateError
 from ._records import RunRecord, StepRecord, error_of
 
 if TYPE_CHECKING:
@@ -116,6 +116,14 @@ class Journal:
                 await self.drain()
             finally:
                 await self._release_lease()
+
+    @staticmethod
+    def state_error(exc: BaseException) -> StateError | None:
+        """The :class:`StateError` that stopped a run, out of the task groups'
+        exception groups (``None`` when something else stopped it)."""
+        while isinstance(exc, BaseExceptionGroup) and len(exc.exceptions) == 1:
+            exc = exc.exceptions[0]
+        return exc if isinstance(exc, StateError) else None
 
     async def _release_lease(self) -> None:
         if self._leased:

@@ -6,6 +6,7 @@ deadline or a cancellation). The oldest finished runs are forgotten beyond
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -29,6 +30,7 @@ class MemoryStore:
         self._runs: dict[str, RunRecord] = {}
         self._steps: dict[str, list[StepRecord]] = {}
         self._leases: dict[str, str] = {}
+        self._finished: deque[str] = deque()  # in the order they finished
 
     def _run(self, run_id: str) -> RunRecord:
         run = self._runs.get(run_id)
@@ -45,7 +47,6 @@ class MemoryStore:
         self._runs[run.run_id] = run
         self._steps[run.run_id] = []
         self._leases[run.run_id] = owner
-        self._forget_old()
 
     async def acquire(self, run_id: str, owner: str) -> None:
         """Take the run's lease unless another live owner holds it."""
@@ -89,6 +90,12 @@ class MemoryStore:
                 "summary": summary,
             }
         )
+        self._finished.append(run_id)
+        while len(self._finished) > self.options.max_runs:
+            old = self._finished.popleft()
+            gone = self._runs.get(old)
+            if gone is not None and gone.status != RUNNING and old not in self._finished:
+                self._drop(old)
 
     async def get_run(self, run_id: str) -> RunRecord | None:
         """The run, or ``None``."""
@@ -125,10 +132,3 @@ class MemoryStore:
         self._runs.pop(run_id, None)
         self._steps.pop(run_id, None)
         self._leases.pop(run_id, None)
-
-    def _forget_old(self) -> None:
-        finished = [r for r in self._runs.values() if r.status != RUNNING]
-        excess = len(finished) - self.options.max_runs
-        if excess > 0:
-            for run in sorted(finished, key=lambda r: r.created_at)[:excess]:
-                self._drop(run.run_id)

@@ -112,9 +112,16 @@ def definition_of(orch: Orchestrator, workflow: Workflow) -> tuple[dict[str, Any
 
 
 def plugins_of(orch: Orchestrator) -> tuple[dict[str, str | None], str]:
-    """The loaded plugins with versions, and their fingerprint."""
+    """The loaded plugins with versions, and their fingerprint (cached while
+    the registry does not change)."""
+    generation = orch.registry.generation
+    cached = orch.__dict__.get("_state_plugins")
+    if cached is not None and cached[0] == generation:
+        return cached[1], cached[2]
     plugins = plugin_versions(orch.plugins.records)
-    return plugins, fingerprint(plugins)
+    digest = fingerprint(plugins)
+    orch.__dict__["_state_plugins"] = (generation, plugins, digest)
+    return plugins, digest
 
 
 def journal_factory(orch: Orchestrator) -> Callable[[Workflow, Any, str, str | None], Journal]:

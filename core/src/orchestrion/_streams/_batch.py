@@ -22,7 +22,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from time import perf_counter
 from typing import TYPE_CHECKING, Any
 
-import anyio.to_thread
+import anyio.lowlevel
 
 from ..exceptions import ConfigError
 from ..protocols import StepContext, StepInfo
@@ -134,7 +134,11 @@ def make_batch_handler(
             ]
             if any(inst.is_async or inst.is_asyncgen for inst in instances):
                 return await _run_records_async(calls, decode, records)
-            return await anyio.to_thread.run_sync(_run_records, calls, decode, records)
+            # Inline, not in a worker thread: the fast path is for cheap steps, and
+            # threads contending for the GIL with the loop measured 2x slower.
+            out = _run_records(calls, decode, records)
+            await anyio.lowlevel.checkpoint()
+            return out
         finally:
             for node, inst in zip(nodes, instances, strict=True):
                 node.pool.release(inst)

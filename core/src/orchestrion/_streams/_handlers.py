@@ -107,6 +107,7 @@ def make_handler(
 
 def _make_handler(orch: Orchestrator, workflow: WorkflowLike | None) -> Handler:
     engine = orch.engine
+    recorder = orch._recorder  # issue 10: per-component metrics count stream records too
     if workflow is not None:
         wf = orch.validate(workflow)
 
@@ -116,6 +117,7 @@ def _make_handler(orch: Orchestrator, workflow: WorkflowLike | None) -> Handler:
                 result = await engine.run(wf, record, journal=_NO_JOURNAL)
             except Exception as exc:  # a record's failure never stops the stream
                 return _raised(offset, record, exc, t0)
+            recorder.record_run(result)
             return _outcome(offset, record, result, t0)
 
         return run_workflow
@@ -141,6 +143,7 @@ def _make_handler(orch: Orchestrator, workflow: WorkflowLike | None) -> Handler:
         except Exception as exc:  # no route, bad options: this record fails, not the stream
             return _raised(offset, record, exc, t0)
         orch.routing.record_run(result)
+        recorder.record_run(result)
         return _outcome(offset, record, result, t0)
 
     return run_routed

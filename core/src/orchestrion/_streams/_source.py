@@ -8,7 +8,7 @@ from typing import Any
 
 from ..exceptions import ConfigError
 
-__all__ = ["Source", "records_after"]
+__all__ = ["Source", "check_source", "records_after"]
 
 #: What :meth:`Orchestrator.stream` reads records from.
 Source = AsyncIterable[Any] | Iterable[Any]
@@ -43,6 +43,23 @@ async def _from_async(
             await aclose()
 
 
+def check_source(source: object) -> None:
+    """Refuse what cannot be a stream source (before anything is started).
+
+    :raises ConfigError: when ``source`` is not an iterable of records (a
+        string, bytes or a mapping count as one record, not as a source).
+    """
+    if isinstance(source, AsyncIterable):
+        return
+    if isinstance(source, Iterable) and not isinstance(source, str | bytes | dict):
+        return
+    msg = (
+        f"a stream source must be an iterable or async iterable of records, "
+        f"got {type(source).__qualname__}"
+    )
+    raise ConfigError(msg, key="source")
+
+
 def records_after(
     source: Source, skip: int, done: frozenset[int] = frozenset()
 ) -> AsyncIterator[tuple[int, Any]]:
@@ -51,12 +68,7 @@ def records_after(
 
     :raises ConfigError: when ``source`` is not iterable.
     """
+    check_source(source)
     if isinstance(source, AsyncIterable):
         return _from_async(source, skip, done)
-    if isinstance(source, Iterable) and not isinstance(source, str | bytes | dict):
-        return _from_sync(source, skip, done)
-    msg = (
-        f"a stream source must be an iterable or async iterable of records, "
-        f"got {type(source).__qualname__}"
-    )
-    raise ConfigError(msg, key="source")
+    return _from_sync(source, skip, done)

@@ -32,11 +32,12 @@ from anyio.abc import TaskGroup
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 
 from ..exceptions import ConfigError
+from ._acks import Acknowledgements
 from ._batch import BatchHandler, make_batch_handler
 from ._handlers import Handler, make_handler
-from ._offsets import Checkpoint, OffsetStore, SqliteOffsetStore, offset_store_for
+from ._offsets import Checkpoint, OffsetStore
 from ._result import StreamResult
-from ._source import Source, records_after
+from ._source import Source, check_source, records_after
 from ._stats import StreamStats, StreamStatsCollector
 
 if TYPE_CHECKING:
@@ -107,6 +108,7 @@ class Stream:
         if stats_interval is not None and stats_interval <= 0:
             msg = f"stats_interval must be positive or None, got {stats_interval!r}"
             raise ConfigError(msg, key="stats_interval")
+        check_source(source)
         self.ordered = ordered
         self.durable = name is not None
         self.name = name if name is not None else f"stream-{uuid.uuid4().hex[:12]}"
@@ -131,16 +133,9 @@ class Stream:
         self._closing = False
         self._producer_scope = anyio.CancelScope()
         self._stats_scope = anyio.CancelScope()
-        self._owns_offsets = False
         self._slots: MemoryObjectReceiveStream[_Slot] | None = None
         self._out: MemoryObjectReceiveStream[StreamResult] | None = None
-        # Acknowledgement: the last contiguous acknowledged offset, the ones
-        # acknowledged beyond it (unordered), and what was last checkpointed.
-        self._acked = -1
-        self._ahead: set[int] = set()
-        self._unsaved = 0
-        #: The last checkpoint recorded (or resumed from); ``None`` before any.
-        self.committed: Checkpoint | None = None
+        self._acks: Acknowledgements | None = None  # named streams, once started
 
     @property
     def max_ahead(self) -> int:
@@ -151,6 +146,11 @@ class Stream:
             return self.concurrency + self.buffer + 2
         # the work queue, a record (or batch) per worker, the out queue, the producer's
         return self.concurrency * self.batch + 2 * self.buffer + 1
+
+    @property
+    def committed(self) -> Checkpoint | None:
+        """The last checkpoint of a named stream (recorded or resumed from)."""
+        return None if self._acks is None else self._acks.committed
 
     @property
     def stats(self) -> StreamStats:
@@ -165,17 +165,16 @@ class Stream:
             msg = f"stream {self.name!r} was already started; call orch.stream() again"
             raise ConfigError(msg)
         self._entered = True
-        skip = 0
+        skip, done = 0, frozenset[int]()
         if self.durable:
-            if self._offsets is None:
-                self._offsets, self._owns_offsets = offset_store_for(self._orch)
-            resume = await self._offsets.get(self.name)
-            if resume is not None:
-                self._collector.resumed_after = self._acked = resume.offset
-                self._ahead = set(resume.ahead)
-                self.committed = resume
-                skip = resume.offset + 1
-        records = records_after(self._source, skip, frozenset(self._ahead))
+            acks = await Acknowledgements.open(
+                self._orch, self.name, self._offsets, self.checkpoint_every
+            )
+            self._acks = acks
+            if acks.resumed is not None:
+                self._collector.resumed_after = acks.resumed.offset
+            skip, done = acks.skip
+        records = records_after(self._source, skip, done)
         tg = anyio.create_task_group()
         await tg.__aenter__()
         self._tg = tg
@@ -222,10 +221,10 @@ class Stream:
             if receiver is not None:  # no more consumer: unblocks workers sending to it
                 receiver.close()
         with anyio.CancelScope(shield=True):
-            await self._checkpoint()
+            if self._acks is not None:
+                await self._acks.flush()
+                self._acks.close()
             await self._publish_once()
-            if self._owns_offsets and isinstance(self._offsets, SqliteOffsetStore):
-                self._offsets.close()
         try:
             return await tg.__aexit__(exc_type, exc, tb)
         except BaseExceptionGroup as group:
@@ -276,8 +275,8 @@ class Stream:
             except anyio.EndOfStream:
                 raise StopAsyncIteration from None
         self._collector.records_out += 1
-        if self.durable:
-            await self._acknowledge(result.offset)
+        if self._acks is not None:
+            await self._acks.ack(result.offset)
         return result
 
     # -- stages --------------------------------------------------------------
@@ -320,7 +319,7 @@ class Stream:
         work: MemoryObjectReceiveStream[_Slot],
         out: MemoryObjectSendStream[StreamResult] | None,
     ) -> None:
-        handle, stats, sink = self._handle, self._collector, self._sink
+        handle, stats = self._handle, self._collector
         with work:
             try:
                 while True:
@@ -340,21 +339,7 @@ class Stream:
                         result = await handle(slot.offset, slot.record)
                     finally:
                         stats.in_flight -= 1
-                    stats.latency(result.latency)
-                    if not result.ok:
-                        stats.errors += 1
-                        if sink is not None and await self._dead_letter(sink, result):
-                            stats.dead_lettered += 1
-                    if out is None:
-                        slot.result = result
-                        slot.record = None  # the input is no longer needed
-                        if slot.event is not None:
-                            slot.event.set()
-                    else:
-                        try:
-                            out.send_nowait(result)
-                        except anyio.WouldBlock:
-                            await out.send(result)
+                    await self._deliver(slot, result, out)
             except anyio.BrokenResourceError:
                 pass  # the consumer left (drain): the result has nowhere to go
             finally:
@@ -366,7 +351,7 @@ class Stream:
         work: MemoryObjectReceiveStream[_Slot],
         out: MemoryObjectSendStream[StreamResult] | None,
     ) -> None:
-        handle, stats, sink, size = self._batch, self._collector, self._sink, self.batch
+        handle, stats, size = self._batch, self._collector, self.batch
         assert handle is not None
         with work:
             try:
@@ -387,26 +372,32 @@ class Stream:
                     finally:
                         stats.in_flight -= len(slots)
                     for slot, result in zip(slots, results, strict=True):
-                        stats.latency(result.latency)
-                        if not result.ok:
-                            stats.errors += 1
-                            if sink is not None and await self._dead_letter(sink, result):
-                                stats.dead_lettered += 1
-                        if out is None:
-                            slot.result = result
-                            slot.record = None
-                            if slot.event is not None:
-                                slot.event.set()
-                        else:
-                            try:
-                                out.send_nowait(result)
-                            except anyio.WouldBlock:
-                                await out.send(result)
+                        await self._deliver(slot, result, out)
             except anyio.BrokenResourceError:
                 pass  # the consumer left (drain): the results have nowhere to go
             finally:
                 if out is not None:
                     out.close()
+
+    async def _deliver(
+        self, slot: _Slot, result: StreamResult, out: MemoryObjectSendStream[StreamResult] | None
+    ) -> None:
+        stats, sink = self._collector, self._sink
+        stats.latency(result.latency)
+        if not result.ok:
+            stats.errors += 1
+            if sink is not None and await self._dead_letter(sink, result):
+                stats.dead_lettered += 1
+        if out is None:  # ordered: the consumer waits on the slot
+            slot.result = result
+            slot.record = None  # the input is no longer needed
+            if slot.event is not None:
+                slot.event.set()
+            return
+        try:
+            out.send_nowait(result)
+        except anyio.WouldBlock:
+            await out.send(result)
 
     async def _dead_letter(self, sink: DeadLetterSink, result: StreamResult) -> bool:
         try:
@@ -416,31 +407,6 @@ class Stream:
         except Exception:  # a broken sink must not stop the stream; counted, not raised
             return False
         return True
-
-    # -- acknowledgement and checkpoints ------------------------------------
-
-    async def _acknowledge(self, offset: int) -> None:
-        if offset == self._acked + 1:
-            self._acked = offset
-            ahead = self._ahead
-            while ahead and self._acked + 1 in ahead:
-                self._acked += 1
-                ahead.remove(self._acked)
-        else:
-            self._ahead.add(offset)
-        self._unsaved += 1
-        if self._unsaved >= self.checkpoint_every:
-            await self._checkpoint()
-
-    async def _checkpoint(self) -> None:
-        self._unsaved = 0
-        store = self._offsets
-        if store is None or not self.durable or (self._acked < 0 and not self._ahead):
-            return
-        checkpoint = Checkpoint(self._acked, tuple(sorted(self._ahead)))
-        if checkpoint != self.committed:
-            await store.put(self.name, checkpoint)
-            self.committed = checkpoint
 
     # -- statistics events ---------------------------------------------------
 

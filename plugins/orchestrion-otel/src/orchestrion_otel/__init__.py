@@ -13,6 +13,7 @@ from __future__ import annotations
 from ._plugin import HANDLER_NAME as HANDLER_NAME
 from ._plugin import OtelPlugin as OtelPlugin
 from ._plugin import OtelSettings as OtelSettings
-from ._spans import SpanTracker as SpanTracker
 
-__all__ = ["HANDLER_NAME", "OtelPlugin", "OtelSettings", "SpanTracker"]
+# Nothing here imports OpenTelemetry: the handler does at the first event
+# (``_spans``), so loading the plugin stays cheap.
+__all__ = ["HANDLER_NAME", "OtelPlugin", "OtelSettings"]

@@ -10,17 +10,20 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from opentelemetry import trace
-from opentelemetry.trace import TracerProvider
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from orchestrion import Config, ConfigError, EventHandler, hookimpl
 
-from ._spans import SpanTracker
+if TYPE_CHECKING:
+    from opentelemetry.trace import TracerProvider
 
-__all__ = ["HANDLER_NAME", "OtelPlugin", "OtelSettings", "parse_settings", "plugin"]
+    from orchestrion.events import Event
+
+    from ._spans import SpanTracker
+
+__all__ = ["HANDLER_NAME", "LazyTracker", "OtelPlugin", "OtelSettings", "parse_settings", "plugin"]
 
 #: The plugin's table in ``orchestrion.toml``.
 SECTION = "otel"
@@ -58,6 +61,34 @@ def parse_settings(config: Config) -> OtelSettings:
         raise ConfigError(msg, source=config.source, key=key) from None
 
 
+class LazyTracker:
+    """The registered handler: builds its :class:`SpanTracker` at the first
+    event, so loading the plugin (``orchestrion plugins list``) does not pay
+    for importing OpenTelemetry."""
+
+    def __init__(self, provider: TracerProvider | None, max_open_runs: int) -> None:
+        self.provider = provider
+        self.max_open_runs = max_open_runs
+        self.tracker: SpanTracker | None = None
+
+    @property
+    def open_runs(self) -> int:
+        """Runs started and not finished."""
+        return 0 if self.tracker is None else self.tracker.open_runs
+
+    async def handle(self, event: Event) -> None:
+        """Hand ``event`` to the tracker (made now if needed)."""
+        tracker = self.tracker
+        if tracker is None:
+            from opentelemetry import trace
+
+            from ._spans import SpanTracker
+
+            tracer = trace.get_tracer("orchestrion", _VERSION, tracer_provider=self.provider)
+            tracker = self.tracker = SpanTracker(tracer, max_open_runs=self.max_open_runs)
+        await tracker.handle(event)
+
+
 class OtelPlugin:
     """Registers :data:`HANDLER_NAME`, which turns ``run.*`` and ``step.*``
     events into spans: one per run, a child per step (per fan-out item), and a
@@ -73,7 +104,7 @@ class OtelPlugin:
 
     def __init__(self, *, tracer_provider: TracerProvider | None = None) -> None:
         self.tracer_provider = tracer_provider
-        self.trackers: list[SpanTracker] = []
+        self.trackers: list[LazyTracker] = []
 
     @hookimpl
     def register_event_handlers(
@@ -83,8 +114,7 @@ class OtelPlugin:
         settings = parse_settings(config)
         if not settings.enabled:
             return
-        tracer = trace.get_tracer("orchestrion", _VERSION, tracer_provider=self.tracer_provider)
-        tracker = SpanTracker(tracer, max_open_runs=settings.max_open_runs)
+        tracker = LazyTracker(self.tracer_provider, settings.max_open_runs)
         self.trackers.append(tracker)
         register(EventHandler(name=HANDLER_NAME, types=_TYPES, handler=tracker.handle))
 

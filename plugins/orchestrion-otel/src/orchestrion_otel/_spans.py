@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from opentelemetry import trace
@@ -28,8 +29,13 @@ __all__ = ["SpanTracker"]
 _BAD_RUN = frozenset({"failed", "partial", "cancelled"})
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
 def _ns(event: Event) -> int:
-    return int(event.time.timestamp() * 1_000_000_000)
+    # Integer arithmetic: a float timestamp loses the microseconds' last digits.
+    return (event.time - _EPOCH) // _MICROSECOND * 1000
 
 
 def _summary(prefix: str, summary: Any) -> dict[str, Any]:

@@ -79,3 +79,27 @@ def test_server_serves_a_fresh_snapshot_on_localhost() -> None:
         orch.close()
     key = 'orchestrion_component_calls_total{component="m.ok"}'
     assert (first[key], second[key]) == (1, 2)
+
+
+async def test_streams_are_exported() -> None:
+    """A stream's record counters and latency percentiles appear, labelled by stream."""
+    async with orchestrator() as orch:
+        async with orch.stream(range(5), workflow=one_step("m.ok"), name="nums") as results:
+            async for _ in results:
+                pass
+        got = samples(prometheus_text(orch.metrics()))
+    assert got['orchestrion_stream_records_out_total{stream="nums"}'] == 5
+    assert got['orchestrion_stream_errors_total{stream="nums"}'] == 0
+    assert 'orchestrion_stream_latency_seconds{quantile="0.5",stream="nums"}' in got
+
+
+def test_orchestrator_serves_its_live_metrics() -> None:
+    """Orchestrator.serve_metrics(port=0) serves this process's snapshot, breakers included."""
+    with orchestrator() as orch:
+        orch.run_sync(one_step("m.ok"), 1)
+        orch.breakers.get("m.ok").force_open()
+        with orch.serve_metrics(port=0) as server:
+            assert server.url.startswith("http://127.0.0.1:")
+            with urllib.request.urlopen(server.url, timeout=5) as response:
+                got = samples(response.read().decode())
+    assert got['orchestrion_breaker_state{component="m.ok",state="forced_open"}'] == 1
