@@ -20,10 +20,25 @@ pytest.importorskip("orchestrion_chunking")
 pytest.importorskip("orchestrion_validator")
 pytest.importorskip("orchestrion_numeric")
 
-from orchestrion.cli import cli  # noqa: E402
+from orchestrion.cli import cli
 
 PLUGINS = "json,chunking,validator,validator-required,numeric"
-WORDS = "the quick brown fox jumps over a lazy dog while the data router hums".split()
+WORDS = [
+    "the",
+    "quick",
+    "brown",
+    "fox",
+    "jumps",
+    "over",
+    "a",
+    "lazy",
+    "dog",
+    "while",
+    "the",
+    "data",
+    "router",
+    "hums",
+]
 
 
 def prose(size: int, seed: int) -> str:
