@@ -72,3 +72,16 @@ async def test_unroutable_records_fail_alone() -> None:
         (result,) = [r async for r in results]
     assert not result.ok
     assert result.error_type == ConfigError.__qualname__
+
+
+async def test_routed_records_follow_their_rule() -> None:
+    """Without a workflow, each record runs the route its rule picks."""
+    config = {"routing": {"rules": [{"name": "text", "when": "is_text", "route": ["s.jitter"]}]}}
+    async with (
+        orchestrator(StreamKit(), config=config) as orch,
+        orch.stream(["a", 1, "b"], concurrency=2) as results,
+    ):
+        got = [r async for r in results]
+    assert [r.ok for r in got] == [True, False, True]
+    assert [r.output for r in got if r.ok] == [{"value": "a"}, {"value": "b"}]
+    assert got[1].error_type == "ConfigError"

@@ -93,3 +93,46 @@ def test_loading_the_plugin_does_not_import_opentelemetry() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
+
+
+def test_without_a_configured_provider_nothing_is_registered() -> None:
+    """The installed plugin subscribes nothing while no global tracer provider is set."""
+    from orchestrion_otel._plugin import plugin
+
+    orch = Orchestrator(plugins=[plugin], selection=PluginSelection(autoload=False), env={})
+    assert HANDLER_NAME not in orch.registry.event_handlers
+
+
+@pytest.mark.slow
+def test_a_global_provider_set_before_the_orchestrator_receives_spans() -> None:
+    """With the SDK's provider set globally first, the installed plugin traces real runs."""
+    import subprocess
+    import sys
+
+    code = """
+import anyio
+from opentelemetry import trace
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from orchestrion import Orchestrator, PluginSelection
+from orchestrion_otel._plugin import plugin
+
+exporter = InMemorySpanExporter()
+provider = TracerProvider()
+provider.add_span_processor(SimpleSpanProcessor(exporter))
+trace.set_tracer_provider(provider)
+
+async def main():
+    selection = PluginSelection(autoload=False)
+    async with Orchestrator(plugins=[plugin], selection=selection, env={}) as orch:
+        flow = {"name": "w", "steps": {"a": {"component": "core.lines"}}}
+        await orch.run(flow, "one\\ntwo\\n")
+
+anyio.run(main)
+print(sorted(s.name for s in exporter.get_finished_spans()))
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert "'orchestrion.run w'" in done.stdout
+    assert "'orchestrion.step a'" in done.stdout

@@ -1,7 +1,8 @@
 """Lifecycle events become run -> step -> attempt spans.
 
-The engine does not publish lifecycle events yet, so these tests publish them
-through ``orch.events`` with the public builders, exactly as the engine will.
+These tests publish events through ``orch.events`` with the public builders,
+so each case (times, items, degraded steps, unknown runs) is exact;
+``test_otel_engine.py`` traces real runs.
 """
 
 from __future__ import annotations
@@ -89,7 +90,7 @@ async def test_a_run_with_a_retried_step_makes_nested_spans(
                 component="json.parse",
                 attempt=1,
                 error=TimeoutError("x"),
-                wait=0.5,
+                wait=0.001,
             ),
             5,
         ),
@@ -142,7 +143,9 @@ async def test_a_run_with_a_retried_step_makes_nested_spans(
     assert first.status.status_code is StatusCode.ERROR
     assert first.attributes is not None
     assert first.attributes["error.type"] == "TimeoutError"
-    assert first.attributes["orchestrion.retry_wait"] == 0.5
+    assert first.attributes["orchestrion.retry_wait"] == 0.001
+    assert first.end_time is not None
+    assert second.start_time == first.end_time + 1_000_000  # after the backoff wait
     assert second.status.status_code is StatusCode.OK
     assert run.start_time == int(T0.timestamp() * 1e9)
     assert run.end_time == run.start_time + 12_000_000

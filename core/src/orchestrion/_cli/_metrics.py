@@ -209,13 +209,21 @@ def health(
 def _print_health(state: CliState, report: HealthReport) -> None:
     from rich.table import Table
 
-    table = Table(title_justify="left")
-    for column in ("component", "healthy", "check", "breaker", "last error"):
-        table.add_column(column, no_wrap=column != "last error", overflow="fold")
+    # Borderless, details last and folded: it must read in 80 columns.
+    table = Table(box=None, padding=(0, 1))
+    table.add_column("component", overflow="fold", min_width=16)
+    for column in ("healthy", "check", "breaker"):
+        table.add_column(column, no_wrap=True)
+    table.add_column("detail / last error", overflow="fold")
     for name, c in report.components.items():
-        check = c.check.status + (f": {c.check.detail}" if c.check.detail else "")
-        last = "" if c.last_error is None else f"{c.last_error.type}: {c.last_error.message}"
-        table.add_row(name, "yes" if c.healthy else "NO", check, c.breaker, last)
+        notes = [c.check.detail] if c.check.detail else []
+        if c.last_error is not None:
+            notes.append(
+                f"last error in step {c.last_error.step!r}: {c.last_error.type}: "
+                f"{c.last_error.message}"
+            )
+        healthy = "yes" if c.healthy else "NO"
+        table.add_row(name, healthy, c.check.status, c.breaker, "; ".join(notes))
     state.console.print(table)
     verdict = "healthy" if report.healthy else "UNHEALTHY"
     state.console.print(f"{len(report.components)} component type(s): {verdict}", markup=False)

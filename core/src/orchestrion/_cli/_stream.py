@@ -76,6 +76,10 @@ def _open(stack: ExitStack, path: str, mode: str, std: IO[bytes]) -> IO[bytes]:
         raise ConfigError(msg, source="<cli>") from None
 
 
+def _seconds(value: float) -> str:
+    return f"{value * 1e6:.1f} µs" if value < 1e-3 else f"{value * 1e3:.2f} ms"
+
+
 def _summary(name: str, stats: StreamStats) -> str:
     ok = stats.records_out - stats.errors
     parts = [
@@ -85,8 +89,8 @@ def _summary(name: str, stats: StreamStats) -> str:
     ]
     if stats.p50 is not None and stats.p95 is not None and stats.p99 is not None:
         parts.append(
-            f"latency p50 {stats.p50 * 1e3:.2f} ms, p95 {stats.p95 * 1e3:.2f} ms, "
-            f"p99 {stats.p99 * 1e3:.2f} ms"
+            f"latency p50 {_seconds(stats.p50)}, p95 {_seconds(stats.p95)}, "
+            f"p99 {_seconds(stats.p99)}"
         )
     if stats.resumed_after is not None:
         parts.append(f"resumed after offset {stats.resumed_after}")

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -94,10 +95,11 @@ class OtelPlugin:
     events into spans: one per run, a child per step (per fan-out item), and a
     grandchild per attempt.
 
-    ``tracer_provider`` defaults to the global one (set by the application
-    with the OpenTelemetry SDK, e.g. ``trace.set_tracer_provider(...)``); with
-    only the API installed the spans are no-ops. Each orchestrator gets its own
-    tracker.
+    ``tracer_provider`` defaults to the global one, which the application sets
+    with the OpenTelemetry SDK (``trace.set_tracer_provider(...)``) *before*
+    creating the orchestrator: while none is set, nothing is registered, so
+    an installed but unconfigured plugin costs runs nothing. Each orchestrator
+    gets its own tracker.
     """
 
     orchestrion_plugin_name = "otel"
@@ -114,12 +116,25 @@ class OtelPlugin:
         settings = parse_settings(config)
         if not settings.enabled:
             return
+        if self.tracer_provider is None and not _global_provider_set():
+            # Spans would go nowhere; not subscribing spares every run the cost
+            # of building lifecycle events that no one else may want.
+            return
         tracker = LazyTracker(self.tracer_provider, settings.max_open_runs)
         self.trackers.append(tracker)
         register(EventHandler(name=HANDLER_NAME, types=_TYPES, handler=tracker.handle))
 
     def __repr__(self) -> str:
         return f"<OtelPlugin provider={self.tracer_provider!r}>"
+
+
+def _global_provider_set() -> bool:
+    # Checked without importing OpenTelemetry: an application that set a
+    # provider has imported it; otherwise the global one is the no-op proxy.
+    module = sys.modules.get("opentelemetry.trace")
+    if module is None:
+        return False
+    return not isinstance(module.get_tracer_provider(), module.ProxyTracerProvider)
 
 
 def _entry_point() -> Any:

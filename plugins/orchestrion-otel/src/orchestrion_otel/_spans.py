@@ -55,7 +55,7 @@ def _summary(prefix: str, summary: Any) -> dict[str, Any]:
 class _Step:
     span: Span
     attempt: Span | None = None
-    attempts: int = 0
+    attempts: int = 0  # the number of the newest attempt started
 
 
 @dataclass(slots=True)
@@ -173,9 +173,14 @@ class SpanTracker:
                 start_time=start,
             )
             step = run.steps[key] = _Step(span)
-        if step.attempt is not None:  # a retry whose failure was not announced
-            self._end_attempt(step, start, error_type=None)
         attempt = int(data.get("attempt", step.attempts + 1))
+        if step.attempt is not None:
+            if attempt == step.attempts:  # already opened when its retry was announced
+                return
+            self._end_attempt(step, start, error_type=None)
+        self._start_attempt(step, attempt, start)
+
+    def _start_attempt(self, step: _Step, attempt: int, start: int) -> None:
         step.attempts = max(step.attempts, attempt)
         step.attempt = self.tracer.start_span(
             f"orchestrion.attempt {attempt}",
@@ -201,16 +206,19 @@ class SpanTracker:
         span.end(end_time=end)
 
     def _step_retrying(self, run: _Run, event: Event) -> None:
+        # The engine announces a step once (step.started) and each retry
+        # (step.retrying): the failed attempt ends here and the next one
+        # starts when the backoff wait is over.
         step = run.steps.get(self._key(event))
-        if step is not None:
-            data = event.data
-            wait = data.get("wait")
-            self._end_attempt(
-                step,
-                _ns(event),
-                error_type=str(data.get("error_type") or "error"),
-                wait=float(wait) if isinstance(wait, int | float) else None,
-            )
+        if step is None:
+            return
+        data = event.data
+        wait = data.get("wait")
+        wait = float(wait) if isinstance(wait, int | float) else 0.0
+        failed = int(data.get("attempt", step.attempts))
+        end = _ns(event)
+        self._end_attempt(step, end, error_type=str(data.get("error_type") or "error"), wait=wait)
+        self._start_attempt(step, failed + 1, end + int(wait * 1_000_000_000))
 
     def _step_ended(self, run: _Run, event: Event) -> None:
         step = run.steps.pop(self._key(event), None)
