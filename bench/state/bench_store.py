@@ -18,9 +18,11 @@ Run: ``python bench/state/bench_store.py [--runs N] [--backend trio]``.
 from __future__ import annotations
 
 import argparse
+import functools
 import statistics
 import sys
 import tempfile
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +31,8 @@ import anyio
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "engine"))
 
-from _harness import Report, Result  # type: ignore[import-not-found]
-from bench_engine import (  # type: ignore[import-not-found]
+from _harness import Report, Result
+from bench_engine import (
     BenchPlugin,
     chain,
     fan_out_workflow,
@@ -73,7 +75,10 @@ async def bench(runs: int, folder: Path) -> tuple[list[Result], list[str]]:
         ("W2 fan-out of 10,000", fan_out_workflow(), 10_000, 10_000, "item"),
     ]
     for label, wf, data, units, unit in workloads:
-        cases = {name: (lambda o=orch, w=wf, d=data: o.run(w, d)) for name, orch in orchs.items()}
+        # partial binds this iteration's orchestrator, workflow and input.
+        cases: dict[str, Callable[[], Awaitable[Any]]] = {
+            name: functools.partial(orch.run, wf, data) for name, orch in orchs.items()
+        }
         got = await measure(cases, runs if units <= 1000 else max(3, runs // 3))
         med = {name: statistics.median(samples) / units * 1e6 for name, samples in got.items()}
         for name, samples in got.items():

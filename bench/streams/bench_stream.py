@@ -200,7 +200,7 @@ def memory(size_mb: int) -> dict[str, Any]:
             capture_output=True,
             text=True,
         )
-        found = json.loads(proc.stdout)
+        found: dict[str, Any] = json.loads(proc.stdout)
     found.update(file_mb=size / 1024 / 1024, expected=expected)
     if (found["records"], found["failed"]) != (expected, 0):
         msg = f"memory run: {found['records']} of {expected} records, {found['failed']} failed"

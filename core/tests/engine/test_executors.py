@@ -30,6 +30,7 @@ class Recording:
 
     async def call(self, call: StepCall) -> Any:
         self.calls.append(call)
+        assert call.component is not None  # not a remote executor: it gets an instance
         out = call.component.process(call.data, call.ctx)
         return await out if hasattr(out, "__await__") else out
 
