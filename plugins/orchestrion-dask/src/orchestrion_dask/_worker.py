@@ -17,12 +17,15 @@ import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from anyio.from_thread import BlockingPortal, start_blocking_portal
 from pydantic import ValidationError
 
-from orchestrion import Orchestrator, StepContext, resolve_selection
+from orchestrion import StepContext, resolve_selection
+
+if TYPE_CHECKING:
+    from orchestrion import Orchestrator
 
 __all__ = ["Missing", "Ok", "run_call"]
 
@@ -68,6 +71,10 @@ def _orchestrator(plugins: tuple[str, ...], tables: dict[str, Any], key: str) ->
             # The worker's environment must not change which plugins load: the
             # orchestrator sent the exact selection, and the plugins' tables.
             selection = resolve_selection(cli_enable=plugins, env={})
+            # Imported here: the orchestrator (engine, events) is only needed on
+            # a worker, and plugin loading on the client must stay cheap.
+            from orchestrion import Orchestrator
+
             orch = Orchestrator(selection=selection, config=tables, env={})
             _orchestrators[(plugins, key)] = orch
         return orch
