@@ -124,3 +124,22 @@ def test_serve_metrics_serves_on_localhost(state: Path) -> None:
         if proc.stderr is not None:
             proc.stderr.close()
     assert 'orchestrion_component_calls_total{component="core.count"} 6.0' in body
+
+
+def test_health_shows_the_last_stored_error(tmp_path: Path) -> None:
+    """A failed run in the store gives its component type a last error (type and message)."""
+    state = tmp_path / "state.sqlite"
+    flow = tmp_path / "bad.toml"
+    flow.write_text('name = "bad"\n[steps.s]\ncomponent = "core.stats"\n', encoding="utf-8")
+    text = tmp_path / "in.txt"
+    text.write_text("hello\n", encoding="utf-8")
+    ran = invoke("run", str(flow), "--input", str(text), "--state", str(state))
+    assert ran.exit_code == 1, ran.output
+    result = invoke("health", "--json", "--state", str(state))
+    assert result.exit_code == 0, result.output
+    last = json.loads(result.stdout)["components"]["core.stats"]["last_error"]
+    assert (last["type"], last["step"]) == ("PermanentError", "s")
+    assert "expects a list of numbers" in last["message"]
+    snap = json.loads(invoke("metrics", "--json", "--state", str(state)).stdout)
+    assert snap["components"]["core.stats"]["failures"] == 1
+    assert snap["runs"]["by_status"] == {"failed": 1}
