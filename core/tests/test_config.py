@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 import pytest
+from pydantic import BaseModel, ConfigDict, Field
 
 from orchestrion import Config, ConfigError, PluginsConfig, load_config
 
@@ -102,3 +104,96 @@ def test_plugin_sections_are_kept_for_plugins(tmp_path: Path) -> None:
     assert config.section("absent") == {}
     with pytest.raises(ConfigError, match=r"odd: \[odd\] must be a table, got int"):
         config.section("odd")
+
+
+class _Table(BaseModel):
+    """A plugin's strict table model, for the plugin_settings tests."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    size: int = Field(default=1, ge=0)
+    name: str = "x"
+
+
+def test_plugin_settings_validates_the_table_with_overrides_winning() -> None:
+    """plugin_settings validates [section] with the model; overrides win key by key."""
+    config = Config.model_validate({"demo": {"size": 3, "name": "a"}})
+    assert config.plugin_settings("demo", _Table) == _Table(size=3, name="a")
+    assert config.plugin_settings("demo", _Table, {"size": 9}) == _Table(size=9, name="a")
+    assert Config().plugin_settings("demo", _Table) == _Table()
+
+
+def test_plugin_settings_are_validated_once_per_config() -> None:
+    """The same Config, section, model and overrides give the very same settings object."""
+    config = Config.model_validate({"demo": {"size": 3}})
+    first = config.plugin_settings("demo", _Table, {"name": "b"})
+    assert config.plugin_settings("demo", _Table, {"name": "b"}) is first
+    assert config.plugin_settings("demo", _Table) is not first
+    empty = Config()
+    assert empty.plugin_settings("demo", _Table) is empty.plugin_settings("demo", _Table)
+    # The cache is not part of the Config's value.
+    assert config == Config.model_validate({"demo": {"size": 3}})
+
+
+def test_plugin_settings_follow_a_copied_config() -> None:
+    """A model_copy with a new table is validated afresh, not served the original's entry."""
+    config = Config.model_validate({"demo": {"size": 3}})
+    assert config.plugin_settings("demo", _Table).size == 3
+    copied = config.model_copy(update={"demo": {"size": 5}})
+    assert copied.plugin_settings("demo", _Table).size == 5
+
+
+def test_plugin_settings_with_unhashable_overrides_still_validate() -> None:
+    """Overrides that cannot be hashed skip the cache but are still applied."""
+
+    class Listy(BaseModel):
+        items: list[int] = Field(default_factory=list)
+
+    config = Config()
+    first = config.plugin_settings("demo", Listy, {"items": [1, 2]})
+    assert first.items == [1, 2]
+    assert config.plugin_settings("demo", Listy, {"items": [1, 2]}) is not first
+
+
+def test_plugin_settings_error_names_the_first_bad_key_and_the_others() -> None:
+    """A bad table is a ConfigError keyed by the first bad key, naming the rest inline."""
+    config = Config.model_validate(
+        {"demo": {"size": -1, "colour": "red"}, "source": "orchestrion.toml"}
+    )
+    with pytest.raises(ConfigError) as info:
+        config.plugin_settings("demo", _Table)
+    assert info.value.key == "demo.size"
+    assert info.value.source == "orchestrion.toml"
+    message = str(info.value)
+    assert message.startswith("orchestrion.toml: demo.size: ")
+    assert "demo.colour: " in message
+    assert "[demo]" in message
+
+
+def test_plugin_settings_error_does_not_echo_values() -> None:
+    """The error message never repeats the offending values (they may be secrets)."""
+    config = Config.model_validate({"demo": {"size": "hunter2-secret", "token": "s3cr3t"}})
+    with pytest.raises(ConfigError) as info:
+        config.plugin_settings("demo", _Table)
+    assert "hunter2" not in str(info.value)
+    assert "s3cr3t" not in str(info.value)
+
+
+def test_plugin_settings_errors_are_not_cached() -> None:
+    """Every call on a bad table reports the error again."""
+    config = Config.model_validate({"demo": {"size": -1}})
+    for _ in range(2):
+        with pytest.raises(ConfigError):
+            config.plugin_settings("demo", _Table)
+
+
+def test_a_pickled_config_starts_with_an_empty_settings_cache() -> None:
+    """A Config sent to a worker pickles without its cache and validates afresh there."""
+    config = Config.model_validate({"demo": {"size": 4}})
+    first = config.plugin_settings("demo", _Table)
+    config.plugin_settings("absent", _Table)
+    copied = pickle.loads(pickle.dumps(config))
+    assert copied == config
+    again = copied.plugin_settings("demo", _Table)
+    assert again == first
+    assert again is not first

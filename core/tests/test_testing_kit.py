@@ -6,9 +6,10 @@ from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, Literal
 
 import pytest
+from pydantic import BaseModel, Field
 
 import orchestrion
 from orchestrion import ComponentType, Condition, hookimpl
@@ -16,8 +17,10 @@ from orchestrion.exceptions import PluginValidationError
 from orchestrion.testing import (
     HookRecorder,
     StepContext,
+    check_options_tables,
     make_orchestrator,
     make_step_context,
+    options_table,
     write_distribution,
 )
 
@@ -209,3 +212,70 @@ def test_conditions_can_be_unit_tested() -> None:
     condition: Condition[Any] = orch.registry.conditions.require("size_over")
     params = condition.params(bytes=2)
     assert condition.check("hello", orchestrion.profile_of("hello"), params)
+
+
+class _DocOptions(BaseModel):
+    """Options for the docs-table tests."""
+
+    mode: Literal["fast", "slow"] = Field(default="fast", description="How | to run.")
+    names: list[str] = Field(default_factory=list, description="Names.")
+    limits: dict[str, int] = Field(default_factory=dict, description="Limits.")
+    size: int = Field(description="Required size.")
+
+
+_DOC_TABLE = (
+    "| option | type | default | description |\n"
+    "| --- | --- | --- | --- |\n"
+    '| `mode` | `"fast"` \\| `"slow"` | `"fast"` | How \\| to run. |\n'
+    "| `names` | list of string | `[]` | Names. |\n"
+    "| `limits` | table of integer | `{}` | Limits. |\n"
+    "| `size` | integer | required | Required size. |\n"
+)
+
+
+def _doc_page(tmp_path: Path, body: str) -> Path:
+    page = tmp_path / "page.md"
+    page.write_text(f"# Page\n\n<!-- options: Opts -->\n{body}<!-- /options -->\n")
+    return page
+
+
+def test_options_table_renders_one_row_per_field() -> None:
+    """options_table lists each field's name, type, default and escaped description."""
+    assert options_table(_DocOptions) == _DOC_TABLE
+    plain = options_table(_DocOptions, tables=False)
+    assert "| `limits` | object | `{}` | Limits. |" in plain
+
+
+def test_check_options_tables_accepts_a_fresh_page(tmp_path: Path) -> None:
+    """A page whose blocks are what the models render passes."""
+    check_options_tables(_doc_page(tmp_path, _DOC_TABLE), {"Opts": _DocOptions})
+
+
+def test_check_options_tables_rejects_stale_and_missing_blocks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stale block or a model without a block is an AssertionError naming the page."""
+    monkeypatch.delenv("ORCHESTRION_UPDATE_DOCS", raising=False)
+    page = _doc_page(tmp_path, "| old |\n")
+    with pytest.raises(AssertionError, match=r"page\.md: options tables are stale"):
+        check_options_tables(page, {"Opts": _DocOptions})
+    with pytest.raises(AssertionError, match=r"missing \['Other'\]"):
+        check_options_tables(page, {"Opts": _DocOptions, "Other": _DocOptions})
+
+
+def test_check_options_tables_regenerates_on_request(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With ORCHESTRION_UPDATE_DOCS=1 a stale page is rewritten and the test skipped."""
+    monkeypatch.setenv("ORCHESTRION_UPDATE_DOCS", "1")
+    page = _doc_page(tmp_path, "| old |\n")
+    with pytest.raises(pytest.skip.Exception):
+        check_options_tables(page, {"Opts": _DocOptions})
+    assert page.read_text() == f"# Page\n\n<!-- options: Opts -->\n{_DOC_TABLE}<!-- /options -->\n"
+    check_options_tables(page, {"Opts": _DocOptions})
+
+
+def test_check_options_tables_skips_an_absent_page(tmp_path: Path) -> None:
+    """A page that is not in the checkout skips the test instead of failing."""
+    with pytest.raises(pytest.skip.Exception):
+        check_options_tables(tmp_path / "absent.md", {"Opts": _DocOptions})

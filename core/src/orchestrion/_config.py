@@ -11,11 +11,17 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from .exceptions import ConfigError
+
+_M = TypeVar("_M", bound=BaseModel)
+
+# One shared (read-only) absent table, so plugin_settings can cache it by identity.
+_NO_TABLE: Mapping[str, Any] = MappingProxyType({})
 
 __all__ = ["Config", "PluginsConfig", "find_config_file", "format_validation_error", "load_config"]
 
@@ -45,6 +51,27 @@ class PluginsConfig(BaseModel):
     )
 
 
+class _SettingsMemo:
+    """The cache behind :meth:`Config.plugin_settings`.
+
+    Pydantic compares private attributes in ``==``; a cache is not part of a
+    Config's value, so every memo equals every other one.
+    """
+
+    def __init__(self) -> None:
+        self.entries: dict[tuple[Any, ...], tuple[object, BaseModel]] = {}
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _SettingsMemo)
+
+    __hash__ = None  # type: ignore[assignment]  # mutable
+
+    def __reduce__(self) -> tuple[type[_SettingsMemo], tuple[()]]:
+        # A pickled or copied Config (sent to a worker, say) starts with an empty
+        # cache: entries may hold unpicklable tables and models local to a plugin.
+        return (_SettingsMemo, ())
+
+
 class Config(BaseModel):
     """The whole configuration. Build it in Python or load it with :func:`load_config`."""
 
@@ -54,15 +81,66 @@ class Config(BaseModel):
     source: str | None = Field(
         default=None, exclude=True, description="The file this was loaded from."
     )
+    # Validated plugin tables (see plugin_settings): plugins ask once per routed
+    # item, so each table is validated once. The cache lives and dies with this
+    # Config, so no weak references are needed.
+    _plugin_settings: _SettingsMemo = PrivateAttr(default_factory=lambda: _SettingsMemo())
 
     def section(self, name: str) -> Mapping[str, Any]:
         """A plugin-owned top-level table (``{}`` when absent)."""
         extra = self.model_extra or {}
-        value = extra.get(name, {})
+        value = extra.get(name, _NO_TABLE)
         if not isinstance(value, Mapping):
             msg = f"[{name}] must be a table, got {type(value).__name__}"
             raise ConfigError(msg, source=self.source, key=name)
         return value
+
+    def plugin_settings(
+        self, section: str, model: type[_M], overrides: Mapping[str, Any] | None = None
+    ) -> _M:
+        """The plugin-owned table ``[section]`` validated with ``model``, with
+        ``overrides`` (values given to the plugin's constructor, say) taking
+        precedence key by key.
+
+        The result is cached on this Config, keyed by ``(section, model,
+        overrides)``, so a plugin may call this for every routed item. Overrides
+        that are not hashable skip the cache. Use a strict model
+        (``extra="forbid"``) so a misspelt key is reported.
+
+        :raises ConfigError: naming the file and the first bad key
+            (``section.key``), with any further bad keys named in the message;
+            the offending values are never echoed. Not cached, so every call
+            reports it.
+        """
+        given = dict(overrides or {})
+        try:
+            cache_key: tuple[Any, ...] | None = (section, model, frozenset(given.items()))
+            hash(cache_key)
+        except TypeError:
+            cache_key = None
+        table = self.section(section)
+        if cache_key is not None:
+            cached = self._plugin_settings.entries.get(cache_key)
+            # model_copy shares the memo, so an entry counts only for the very table
+            # it was validated from.
+            if cached is not None and cached[0] is table:
+                return cached[1]  # type: ignore[return-value]  # stored under its own model
+        values = {**table, **given}
+        try:
+            settings = model.model_validate(values)
+        except ValidationError as exc:
+            errors = exc.errors(include_url=False, include_input=False)
+            keys = [".".join([section, *map(str, e["loc"])]) for e in errors]
+            # The first key is the error's key (its message prefix); the others are named inline.
+            problems = [errors[0]["msg"]]
+            problems += [f"{key}: {e['msg']}" for key, e in zip(keys[1:], errors[1:], strict=True)]
+            msg = (
+                f"{'; '.join(problems)}; fix the [{section}] table or drop the key for the default"
+            )
+            raise ConfigError(msg, source=self.source, key=keys[0]) from None
+        if cache_key is not None:
+            self._plugin_settings.entries[cache_key] = (table, settings)
+        return settings
 
 
 def format_validation_error(error: ValidationError, *, prefix: str = "") -> str:

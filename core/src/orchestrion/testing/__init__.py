@@ -13,6 +13,9 @@ calls made on it, and call components directly::
 :func:`set_testing` makes retry waits instant (``with set_testing(True):``),
 so tests of retry policies take no wall time.
 
+:func:`check_options_tables` keeps a docs page's options tables (rendered by
+:func:`options_table`) in step with the models.
+
 The pytest plugin (entry point ``orchestrion`` in ``pytest11``, active once
 ``orchestrion`` is installed) offers the same as fixtures:
 ``orchestrion_factory``, ``hook_recorder``, ``orchestrion_distribution`` and
@@ -29,6 +32,8 @@ from .._resilience._retry import set_testing as set_testing
 from ..protocols import StepContext as StepContext
 from ..protocols import StepInfo as StepInfo
 from ._dists import write_distribution as write_distribution
+from ._docs import check_options_tables as check_options_tables
+from ._docs import options_table as options_table
 from ._factory import make_orchestrator as make_orchestrator
 from ._factory import make_step_context as make_step_context
 from ._recorder import HookCall as HookCall
@@ -41,9 +46,11 @@ __all__ = [
     "Orchestrator",
     "StepContext",
     "StepInfo",
+    "check_options_tables",
     "hookimpl",
     "make_orchestrator",
     "make_step_context",
+    "options_table",
     "profile_of",
     "set_testing",
     "write_distribution",

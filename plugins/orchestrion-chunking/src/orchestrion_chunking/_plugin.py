@@ -8,7 +8,7 @@ from typing import Any
 from orchestrion import ComponentType, Condition, Config, DataProfile, hookimpl
 
 from ._options import SplitOptions, TooLongParams
-from ._settings import ChunkingSettings, SettingsCache, parse_settings
+from ._settings import SECTION, ChunkingSettings
 from ._splitter import Splitter
 from ._text import JSON_SCAN_LIMIT, has_long_json_string, has_long_string
 
@@ -65,16 +65,14 @@ class ChunkingPlugin:
         #: The threshold given to the constructor (``None``: from configuration).
         self.threshold = threshold
         overrides = {} if threshold is None else {"threshold": threshold}
-        self._settings: SettingsCache[ChunkingSettings] = SettingsCache(
-            lambda config: parse_settings(config, overrides)
-        )
+        self._overrides = overrides
 
     def settings(self, config: Config) -> ChunkingSettings:
         """The settings this plugin uses under ``config`` (parsed once per Config).
 
         :raises ConfigError: naming the bad key of the ``[chunking]`` table.
         """
-        return self._settings.get(config)
+        return config.plugin_settings(SECTION, ChunkingSettings, self._overrides)
 
     @hookimpl
     def register_components(

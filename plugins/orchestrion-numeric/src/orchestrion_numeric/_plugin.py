@@ -12,7 +12,7 @@ from orchestrion import ComponentType, Condition, Config, DataProfile, hookimpl
 from ._extract import Extractor, as_json_number, walk
 from ._options import ExtractOptions, HasNumbersParams, StatsOptions
 from ._scan import scan
-from ._settings import NumericSettings, SettingsCache, parse_settings
+from ._settings import SECTION, NumericSettings
 from ._stats import Summariser
 
 __all__ = ["NumericPlugin", "has_numbers", "plugin"]
@@ -81,16 +81,14 @@ class NumericPlugin:
         given = {"min_count": min_count, "min_ratio": min_ratio}
         overrides = {key: value for key, value in given.items() if value is not None}
         NumericSettings.model_validate(overrides)  # a bad value fails here, not at routing
-        self._settings: SettingsCache[NumericSettings] = SettingsCache(
-            lambda config: parse_settings(config, overrides)
-        )
+        self._overrides = overrides
 
     def settings(self, config: Config) -> NumericSettings:
         """The settings this plugin uses under ``config`` (parsed once per Config).
 
         :raises ConfigError: naming the bad key of the ``[numeric]`` table.
         """
-        return self._settings.get(config)
+        return config.plugin_settings(SECTION, NumericSettings, self._overrides)
 
     @hookimpl
     def register_components(
