@@ -8,6 +8,7 @@ import socket
 import sqlite3
 import sys
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -70,7 +71,7 @@ async def test_a_dead_owners_lease_is_taken_over(
     await orch.aclose()
     dead = await anyio.run_process([sys.executable, "-c", "import os; print(os.getpid())"])
     owner = f"{dead.stdout.decode().strip()}@{socket.gethostname()}#gone"
-    with sqlite3.connect(state_file) as db:  # as if that process died holding it
+    with closing(sqlite3.connect(state_file)) as db, db:  # as if that process died holding it
         db.execute(
             "INSERT OR REPLACE INTO leases (run_id, owner, expires_at) VALUES (?, ?, 9e18)",
             (run_ids[0], owner),
@@ -93,7 +94,7 @@ async def test_a_live_foreign_lease_is_refused(
         await plugin.holding.wait()
         tg.cancel_scope.cancel()
     await orch.aclose()
-    with sqlite3.connect(state_file) as db:  # pid 1 exists on every host
+    with closing(sqlite3.connect(state_file)) as db, db:  # pid 1 exists on every host
         db.execute(
             "INSERT OR REPLACE INTO leases (run_id, owner, expires_at) VALUES (?, ?, 9e18)",
             (run_ids[0], f"1@{socket.gethostname()}#init"),
@@ -117,7 +118,7 @@ async def test_a_run_whose_lease_is_taken_over_stops(
 
         async def take_over() -> None:
             await plugin.holding.wait()
-            with sqlite3.connect(state_file) as db:
+            with closing(sqlite3.connect(state_file)) as db, db:
                 db.execute(
                     "UPDATE leases SET owner = ?, expires_at = 9e18 WHERE run_id = ?",
                     (f"1@{socket.gethostname()}#other", run_ids[0]),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 import stat
 from collections.abc import Callable
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,7 @@ def test_new_file_is_owner_only_and_in_wal_mode(make_orch: MakeOrch, state_file:
         result = orch.run_sync(fan_workflow(), 3)
     assert result.ok
     assert stat.S_IMODE(state_file.stat().st_mode) == 0o600
-    with sqlite3.connect(state_file) as db:
+    with closing(sqlite3.connect(state_file)) as db, db:
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
@@ -44,7 +45,7 @@ def test_corrupted_file_is_refused_untouched(make_orch: MakeOrch, state_file: Pa
 def test_foreign_database_is_refused_untouched(make_orch: MakeOrch, state_file: Path) -> None:
     """Another application's SQLite database is refused and left as it was."""
     state_file.parent.mkdir(parents=True)
-    with sqlite3.connect(state_file) as db:
+    with closing(sqlite3.connect(state_file)) as db, db:
         db.execute("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)")
         db.execute("INSERT INTO customers (name) VALUES ('Ada')")
     before = state_file.read_bytes()
@@ -52,7 +53,7 @@ def test_foreign_database_is_refused_untouched(make_orch: MakeOrch, state_file: 
     with pytest.raises(StateError, match="belongs to another application"):
         _ = orch.store
     assert state_file.read_bytes() == before
-    with sqlite3.connect(state_file) as db:
+    with closing(sqlite3.connect(state_file)) as db, db:
         assert db.execute("SELECT name FROM customers").fetchall() == [("Ada",)]
 
 
