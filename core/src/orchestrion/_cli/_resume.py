@@ -53,7 +53,7 @@ def resume(
     """
     import anyio
 
-    from ._run import _plain_summary, _summary_table, render_output, write_output
+    from ._run import report_result
 
     state = CliState.of(ctx)
 
@@ -64,19 +64,4 @@ def resume(
             )
 
     result = anyio.run(main)
-    if as_json:
-        click.echo(result.model_dump_json(indent=2))
-        if output is not None:
-            write_output(result.output, output)
-    elif state.console.is_terminal:
-        _summary_table(state, result)
-        if output is not None:
-            write_output(result.output, output)
-        elif result.output is not None:
-            state.console.print()
-            state.console.print(render_output(result.output), markup=False, highlight=False)
-    else:
-        _plain_summary(result)
-        write_output(result.output, output or "-")
-    if not result.ok:
-        result.raise_for_status()
+    report_result(state, result, as_json=as_json, output=output)

@@ -206,6 +206,13 @@ def execute_and_report(
             return await orch.run(workflow, data, **kwargs)
 
     result = anyio.run(main)
+    report_result(state, result, as_json=as_json, output=output)
+
+
+def report_result(state: CliState, result: RunResult, *, as_json: bool, output: str | None) -> None:
+    """Print a finished run the way ``run`` and ``resume`` both do (JSON, a
+    summary table on a terminal, or plain text), write its output, and raise
+    :class:`RunFailed` (exit 1) unless it succeeded or degraded."""
     if as_json:
         click.echo(result.model_dump_json(indent=2))
         if output is not None:
