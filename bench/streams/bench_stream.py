@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import resource
 import subprocess
 import sys
@@ -31,33 +30,18 @@ from pathlib import Path
 from typing import Any
 
 import anyio
-import orjson
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plugins"))
 from _harness import Report, Result
+
+# The same records and schema as the plugins suite, so the two compare directly.
+from bench_parse_validate import SCHEMA, make_records
 
 from orchestrion import Orchestrator
 
 RECORDS = 100_000
 ENGINE_RECORDS = 5_000
-SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "required": ["id", "name", "email", "active"],
-    "properties": {
-        "id": {"type": "integer", "minimum": 0},
-        "name": {"type": "string", "maxLength": 64},
-        "email": {"type": "string"},
-        "age": {"type": "integer", "minimum": 0, "maximum": 150},
-        "score": {"type": "number"},
-        "tags": {"type": "array", "items": {"type": "string"}, "maxItems": 10},
-        "active": {"type": "boolean"},
-        "address": {
-            "type": "object",
-            "properties": {"city": {"type": "string"}, "zip": {"type": "string"}},
-        },
-    },
-    "additionalProperties": False,
-}
 WORKFLOW = {
     "name": "parse-validate",
     "steps": {
@@ -70,36 +54,6 @@ WORKFLOW = {
     },
 }
 FAST = {"batch": 64, "concurrency": 2, "buffer": 256}
-
-
-def _dumps(value: Any) -> bytes:
-    return bytes(memoryview(orjson.dumps(value)))
-
-
-def make_records(count: int, seed: int = 7) -> list[bytes]:
-    """``count`` small valid records (about 150 bytes each), deterministic.
-
-    Each is copied out of the bytes ``orjson.dumps`` returns: those measured
-    ≈ 4 KB of RSS each here (an over-allocated buffer), 400 MB for 100,000
-    records, which would swamp this process's memory figures.
-    """
-    rng = random.Random(seed)
-    cities = ["Paris", "Lyon", "Oslo", "Lima", "Kyiv", "Pune"]
-    return [
-        _dumps(
-            {
-                "id": i,
-                "name": f"user-{i}",
-                "email": f"user{i}@example.com",
-                "age": rng.randint(18, 90),
-                "score": round(rng.random(), 4),
-                "tags": rng.sample(["a", "b", "c", "d", "e"], k=rng.randint(0, 3)),
-                "active": rng.random() < 0.5,
-                "address": {"city": rng.choice(cities), "zip": f"{rng.randint(10000, 99999)}"},
-            }
-        )
-        for i in range(count)
-    ]
 
 
 async def _stream_all(orch: Orchestrator, records: Any, **kwargs: Any) -> tuple[int, int]:
