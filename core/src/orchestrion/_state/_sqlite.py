@@ -171,11 +171,23 @@ class SqliteStore:
             raise
         return db
 
+    @staticmethod
+    def _identity(db: sqlite3.Connection) -> tuple[int, set[str]]:
+        """The file's application id and table names, read in ONE snapshot: read
+        apart, another process initialising the file between the two reads would
+        make a new state file look like a foreign database."""
+        db.execute("BEGIN")
+        try:
+            app_id = db.execute("PRAGMA application_id").fetchone()[0]
+            tables = {
+                row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            }
+        finally:
+            db.execute("COMMIT")
+        return int(app_id), tables
+
     def _check_and_init(self, db: sqlite3.Connection) -> None:
-        app_id = db.execute("PRAGMA application_id").fetchone()[0]
-        tables = {
-            row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
-        }
+        app_id, tables = self._identity(db)
         if app_id != APPLICATION_ID and (app_id != 0 or tables):
             msg = "belongs to another application (not an Orchestrion state file)"
             raise self._refuse(msg)
@@ -189,6 +201,14 @@ class SqliteStore:
         db.execute("PRAGMA journal_size_limit = 67108864").fetchall()
         if app_id == 0:
             with self._write(db):
+                # Decided again under the write lock: another process may have
+                # initialised the file since the look above.
+                app_id = db.execute("PRAGMA application_id").fetchone()[0]
+                if app_id == APPLICATION_ID:
+                    return
+                if db.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone() is not None:
+                    msg = "belongs to another application (not an Orchestrion state file)"
+                    raise self._refuse(msg)
                 db.execute(f"PRAGMA application_id = {APPLICATION_ID}").fetchall()
                 db.execute(f"PRAGMA user_version = {_SCHEMA_VERSION}").fetchall()
                 for statement in _SCHEMA.split(";"):
